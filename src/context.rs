@@ -1,0 +1,254 @@
+//! `ApiContext`: installation → device → session, kept, saved and restored.
+
+use crate::api::{Client, types};
+use crate::auth::{ClientState, Credentials, RequestSettings, Session};
+use crate::context_file::{ContextFile, SavedSession};
+use crate::environment::Environment;
+use crate::keys::{PrivateKey, PublicKey};
+use crate::secret::Secret;
+use crate::{Error, Result};
+use progenitor_client::ClientInfo;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A live connection to bunq: keys, tokens and the typed [`Client`].
+///
+/// Cheap to clone; clones share the session.
+#[derive(Clone, Debug)]
+pub struct ApiContext {
+    environment: Environment,
+    client: Client,
+}
+
+/// How a context is built: request headers, timeouts, your own `reqwest::Client` or key.
+#[derive(Debug, Default)]
+pub struct ContextOptions {
+    settings: RequestSettings,
+    http: Option<reqwest::Client>,
+    key: Option<PrivateKey>,
+    timeout: Option<Duration>,
+}
+
+impl ContextOptions {
+    /// Defaults: 30 s timeout, `bunq-api-rust/<version>` user agent, `en_US`, `nl_NL`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.settings.user_agent = value.into();
+        self
+    }
+    /// `X-Bunq-Language` and `X-Bunq-Region`, e.g. `("nl_NL", "nl_NL")`.
+    pub fn locale(mut self, language: impl Into<String>, region: impl Into<String>) -> Self {
+        self.settings.language = language.into();
+        self.settings.region = region.into();
+        self
+    }
+    /// `X-Bunq-Geolocation`: `longitude latitude altitude radius country`.
+    pub fn geolocation(mut self, value: impl Into<String>) -> Self {
+        self.settings.geolocation = value.into();
+        self
+    }
+    /// Timeout for each request (when the client is built here).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    /// Use this `reqwest::Client` (its connection pool, proxy, TLS settings).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+    /// Install this key instead of generating one.
+    pub fn key(mut self, key: PrivateKey) -> Self {
+        self.key = Some(key);
+        self
+    }
+    /// Open a new session when less than this is left of the current one (default 30 s).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.settings.refresh_margin = margin;
+        self
+    }
+    /// Discard responses with a larger body (default 16 MiB).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.settings.max_response_bytes = limit;
+        self
+    }
+
+    fn build(self, environment: &Environment, key: PrivateKey, credentials: Credentials) -> Result<Client> {
+        let http = match self.http {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
+                .connect_timeout(Duration::from_secs(10))
+                .build()
+                .map_err(Error::Transport)?,
+        };
+        let state = ClientState::new(key, self.settings, credentials);
+        Ok(Client::new_with_client(environment.base_url(), http, state))
+    }
+}
+
+impl ApiContext {
+    /// Installs a new key, registers this device and opens a session, with default options.
+    ///
+    /// `permitted_ips` restricts the API key to these addresses; `["*"]` allows any.
+    pub async fn create(
+        environment: Environment,
+        api_key: impl Into<Secret>,
+        description: &str,
+        permitted_ips: &[&str],
+    ) -> Result<Self> {
+        Self::create_with(environment, api_key, description, permitted_ips, ContextOptions::new()).await
+    }
+
+    /// [`ApiContext::create`] with options.
+    pub async fn create_with(
+        environment: Environment,
+        api_key: impl Into<Secret>,
+        description: &str,
+        permitted_ips: &[&str],
+        mut options: ContextOptions,
+    ) -> Result<Self> {
+        let api_key = api_key.into();
+        let key = match options.key.take() {
+            Some(key) => key,
+            None => tokio::task::spawn_blocking(PrivateKey::generate)
+                .await
+                .map_err(|e| Error::Context(format!("key generation stopped: {e}")))??,
+        };
+        let credentials = Credentials { api_key: Some(api_key.clone()), ..Credentials::default() };
+        let client = options.build(&environment, key.clone(), credentials)?;
+
+        let installation = types::NewInstallation { client_public_key: key.public_key().to_pem()? };
+        let (token, server_key) = installation_parts(client.create_installation(&installation).await?.into_inner())?;
+        {
+            let mut credentials = client.inner().credentials_mut();
+            credentials.installation_token = Some(token);
+            credentials.server_key = Some(server_key);
+        }
+        let device = types::NewDeviceServer {
+            description: description.to_owned(),
+            secret: api_key.expose().to_owned(),
+            permitted_ips: permitted_ips.iter().map(|ip| ip.to_string()).collect(),
+        };
+        let created = client.create_device_server(&device).await?.into_inner();
+        let device_id = created.response.first().map(|item| *item.id.id);
+        client.inner().credentials_mut().device_id = device_id;
+        crate::session::open(&client).await?;
+        Ok(Self { environment, client })
+    }
+
+    /// Reads a context saved with [`ApiContext::save`]; no new installation is made.
+    pub fn restore(path: impl AsRef<Path>) -> Result<Self> {
+        Self::restore_with(path, ContextOptions::new())
+    }
+
+    /// [`ApiContext::restore`] with options (the saved key is used; a key in the options is ignored).
+    pub fn restore_with(path: impl AsRef<Path>, options: ContextOptions) -> Result<Self> {
+        let path = path.as_ref();
+        let problem = |problem: String| Error::ContextFile { path: path.to_owned(), problem };
+        let file = ContextFile::read(path).map_err(problem)?;
+        let key = PrivateKey::from_pem(&file.private_key_pem).map_err(|e| problem(format!("private key: {e}")))?;
+        let server_key = PublicKey::from_pem(&file.server_public_key_pem)
+            .map_err(|e| problem(format!("server public key: {e}")))?;
+        let session = file.session.map(|s| Session {
+            token: Secret::new(s.token),
+            id: s.id,
+            user_id: types::UserId(s.user_id),
+            expires_at: UNIX_EPOCH + Duration::from_secs(s.expires_at),
+        });
+        let credentials = Credentials {
+            api_key: Some(Secret::new(file.api_key)),
+            installation_token: Some(Secret::new(file.installation_token)),
+            server_key: Some(server_key),
+            device_id: file.device_id,
+            session,
+        };
+        let client = options.build(&file.environment, key, credentials)?;
+        Ok(Self { environment: file.environment, client })
+    }
+
+    /// Writes the context to `path` atomically, readable by the owner only.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let state = self.client.inner();
+        let credentials = state.credentials();
+        let missing = |what: &str| Error::Context(format!("nothing to save: no {what} yet"));
+        let session = credentials.session.as_ref().map(|s| SavedSession {
+            token: s.token.expose().to_owned(),
+            id: s.id,
+            user_id: *s.user_id,
+            expires_at: s.expires_at.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        });
+        let file = ContextFile::new(
+            self.environment.clone(),
+            credentials.api_key.as_ref().ok_or_else(|| missing("API key"))?.expose().to_owned(),
+            state.key().to_pem()?.to_string(),
+            credentials.installation_token.as_ref().ok_or_else(|| missing("installation"))?.expose().to_owned(),
+            credentials.server_key.as_ref().ok_or_else(|| missing("server key"))?.to_pem()?,
+            credentials.device_id,
+            session,
+        );
+        file.write(path).map_err(|problem| Error::ContextFile { path: path.to_owned(), problem })
+    }
+
+    /// Saves the context to `path` every time a new session is opened.
+    pub fn save_on_renew(&self, path: impl Into<PathBuf>) {
+        let path = path.into();
+        let environment = self.environment.clone();
+        self.client.inner().set_on_renew(Some(Arc::new(move |client: &Client| {
+            let context = ApiContext { environment: environment.clone(), client: client.clone() };
+            // A failed save must not fail the request that renewed the session.
+            let _ = context.save(&path);
+        })));
+    }
+
+    /// The typed client: every endpoint of the spec as a method.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The environment this context talks to.
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    /// The user the session acts for.
+    pub fn user_id(&self) -> Option<types::UserId> {
+        self.client.inner().credentials().session.as_ref().map(|s| s.user_id)
+    }
+
+    /// When the current session expires, if one is open.
+    pub fn session_expires_at(&self) -> Option<SystemTime> {
+        self.client.inner().credentials().session.as_ref().map(|s| s.expires_at)
+    }
+
+    /// Opens a new session now.
+    pub async fn renew_session(&self) -> Result<()> {
+        crate::session::open(&self.client).await
+    }
+
+    /// Ends the session at bunq (`DELETE /session/0`). The next call opens a new one.
+    pub async fn close(&self) -> Result<()> {
+        self.client.delete_session(&types::SessionId(0)).await?;
+        self.client.inner().credentials_mut().session = None;
+        Ok(())
+    }
+}
+
+/// The installation token and bunq's public key from a `POST /installation` answer.
+fn installation_parts(response: types::CreateInstallationResponse) -> Result<(Secret, PublicKey)> {
+    let (mut token, mut server_key) = (None, None);
+    for item in response.response {
+        match item {
+            types::InstallationItem::Token(t) => token = Some(Secret::new(t.token)),
+            types::InstallationItem::ServerPublicKey(k) => server_key = Some(PublicKey::from_pem(&k.server_public_key)?),
+            types::InstallationItem::Id(_) => {}
+        }
+    }
+    let missing = |what: &str| Error::Decode(format!("the installation response has no {what}"));
+    Ok((token.ok_or_else(|| missing("token"))?, server_key.ok_or_else(|| missing("server public key"))?))
+}

@@ -1,0 +1,127 @@
+//! The saved form of an API context: a versioned JSON file, written atomically, owner-only.
+
+use crate::environment::Environment;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const FORMAT: &str = "bunq-api-context";
+const VERSION: u32 = 1;
+
+/// Everything needed to resume without a new installation. Holds secrets: never `Debug`.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct ContextFile {
+    format: String,
+    version: u32,
+    pub environment: Environment,
+    pub api_key: String,
+    pub private_key_pem: String,
+    pub installation_token: String,
+    pub server_public_key_pem: String,
+    pub device_id: Option<i64>,
+    pub session: Option<SavedSession>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub(crate) struct SavedSession {
+    pub token: String,
+    pub id: i64,
+    pub user_id: i64,
+    /// Seconds since the Unix epoch.
+    pub expires_at: u64,
+}
+
+/// A problem with a context file, as a sentence.
+pub(crate) type Problem = String;
+
+impl ContextFile {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        environment: Environment,
+        api_key: String,
+        private_key_pem: String,
+        installation_token: String,
+        server_public_key_pem: String,
+        device_id: Option<i64>,
+        session: Option<SavedSession>,
+    ) -> Self {
+        Self {
+            format: FORMAT.to_owned(),
+            version: VERSION,
+            environment,
+            api_key,
+            private_key_pem,
+            installation_token,
+            server_public_key_pem,
+            device_id,
+            session,
+        }
+    }
+
+    /// Parses a context file's bytes; says clearly what is wrong with a foreign or damaged one.
+    pub fn parse(bytes: &[u8]) -> Result<Self, Problem> {
+        #[derive(Deserialize)]
+        struct Header {
+            format: Option<String>,
+            version: Option<u32>,
+        }
+        let header: Header = serde_json::from_slice(bytes)
+            .map_err(|e| format!("not a bunq-api context file (not JSON: {e}); it was left as it is"))?;
+        if header.format.as_deref() != Some(FORMAT) {
+            return Err("not a bunq-api context file (no \"format\": \"bunq-api-context\"); it was left as it is".into());
+        }
+        match header.version {
+            Some(VERSION) => {}
+            Some(v) if v > VERSION => {
+                return Err(format!("written by a newer bunq-api (format version {v}); upgrade bunq-api to read it"));
+            }
+            other => return Err(format!("unknown format version {other:?}")),
+        }
+        serde_json::from_slice(bytes).map_err(|e| format!("damaged context file ({e}); it was left as it is"))
+    }
+
+    pub fn read(path: &Path) -> Result<Self, Problem> {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+        Self::parse(&bytes)
+    }
+
+    /// Writes atomically (temporary file, fsync, rename) with owner-only permissions.
+    /// Refuses to replace a file that is not a bunq-api context.
+    pub fn write(&self, path: &Path) -> Result<(), Problem> {
+        if let Ok(existing) = std::fs::read(path) {
+            Self::parse(&existing).map_err(|problem| format!("refusing to overwrite it: {problem}"))?;
+        }
+        let bytes = serde_json::to_vec_pretty(self).map_err(|e| format!("cannot encode the context: {e}"))?;
+        write_atomically(path, &bytes).map_err(|e| format!("cannot write it: {e}"))
+    }
+}
+
+fn temporary_path(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp", crate::headers::new_request_id()))
+}
+
+/// Temporary file beside the target, written and synced, then renamed over it.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temporary = temporary_path(path);
+    let result = (|| {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result?;
+    #[cfg(unix)]
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,33 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+/// The client and types generated from `spec/bunq.json` by `build.rs` (progenitor).
+#[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
+pub mod api {
+    include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+}
+
+mod auth;
+mod context;
+mod context_file;
+mod envelope;
+mod environment;
+mod error;
+pub mod headers;
+pub mod keys;
+mod objects;
+mod pagination;
+mod secret;
+mod session;
+pub mod signing;
+
+pub use api::{Client, types};
+pub use auth::{ClientState, RequestSettings, TokenKind};
+pub use context::{ApiContext, ContextOptions};
+pub use envelope::{Created, Envelope, Listing};
+pub use environment::Environment;
+pub use error::{ApiError, Error, Result};
+pub use pagination::paginate;
+pub use progenitor_client::ResponseValue;
+pub use secret::Secret;

@@ -1,0 +1,123 @@
+//! `cargo xtask spec check`: the rules spec/bunq.json must keep, and progenitor's verdict.
+
+use crate::json::Pointer;
+use serde_json::Value;
+use std::path::Path;
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+pub fn run(path: &Path) -> Result<(), String> {
+    let text = String::from_utf8_lossy(&crate::read(path)?).into_owned();
+    let doc: Value = serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let problems = lint(&doc);
+    if !problems.is_empty() {
+        return Err(format!("{}: {} problem(s)\n  {}", path.display(), problems.len(), problems.join("\n  ")));
+    }
+    crate::build_script::generate(&text).map_err(|e| format!("{}: progenitor rejects it: {e}", path.display()))?;
+    let operations = operations(&doc).count();
+    println!("{}: {operations} operations, all rules hold, progenitor accepts it", path.display());
+    Ok(())
+}
+
+fn operations(doc: &Value) -> impl Iterator<Item = (Pointer, &Value)> {
+    doc.get("paths").and_then(Value::as_object).into_iter().flatten().flat_map(|(path, item)| {
+        METHODS.iter().filter_map(move |method| {
+            item.get(*method).map(|op| (Pointer::root().push("paths").push(path).push(method), op))
+        })
+    })
+}
+
+/// Every broken rule, each naming its JSON pointer.
+pub fn lint(doc: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (at, op) in operations(doc) {
+        if op.get("operationId").and_then(Value::as_str).is_none_or(str::is_empty) {
+            problems.push(format!("{at}: no operationId"));
+        }
+        for (i, param) in op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let param_at = at.push("parameters").push(&i.to_string());
+            match param.get("in").and_then(Value::as_str) {
+                Some("header") => problems.push(format!("{param_at}: header parameter (the auth layer owns headers)")),
+                Some("path") if !is_id_ref(doc, param.pointer("/schema/$ref")) => {
+                    problems.push(format!("{param_at}: path parameter does not reference an id schema"))
+                }
+                _ => {}
+            }
+        }
+        for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+            let response_at = at.push("responses").push(status);
+            if status == "default" {
+                problems.push(format!("{response_at}: `default` response (progenitor cannot mix it with 200)"));
+            }
+            if status.starts_with('2') && !is_envelope(doc, response.pointer("/content/application~1json/schema/$ref")) {
+                problems.push(format!("{response_at}: success is not a `Response` envelope"));
+            }
+        }
+    }
+    unresolved_refs(doc, doc, &Pointer::root(), &mut problems);
+    problems
+}
+
+fn resolve<'a>(doc: &'a Value, reference: Option<&Value>) -> Option<&'a Value> {
+    let target = reference?.as_str()?.strip_prefix('#')?;
+    doc.pointer(target)
+}
+
+fn is_id_ref(doc: &Value, reference: Option<&Value>) -> bool {
+    let is_id_name = reference.and_then(Value::as_str).is_some_and(|r| r.ends_with("Id"));
+    resolve(doc, reference).is_some_and(|s| {
+        is_id_name && s.get("type") == Some(&"integer".into()) && s.get("format") == Some(&"int64".into())
+    })
+}
+
+fn is_envelope(doc: &Value, reference: Option<&Value>) -> bool {
+    resolve(doc, reference).is_some_and(|s| s.pointer("/properties/Response/type") == Some(&"array".into()))
+}
+
+fn unresolved_refs(doc: &Value, value: &Value, at: &Pointer, problems: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(reference) = map.get("$ref") {
+                if resolve(doc, Some(reference)).is_none() {
+                    problems.push(format!("{at}: $ref {reference} does not resolve"));
+                }
+            }
+            for (key, inner) in map {
+                unresolved_refs(doc, inner, &at.push(key), problems);
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                unresolved_refs(doc, inner, &at.push(&i.to_string()), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn each_rule_can_fail() {
+        let doc = json!({
+            "paths": { "/x/{id}": { "get": {
+                "parameters": [
+                    { "in": "header", "name": "X-Bunq-Language", "schema": { "type": "string" } },
+                    { "in": "path", "name": "id", "schema": { "type": "integer" } }
+                ],
+                "responses": {
+                    "200": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Flat" } } } },
+                    "default": { "$ref": "#/components/responses/Missing" }
+                }
+            } } },
+            "components": { "schemas": { "Flat": { "type": "object", "properties": { "id": { "type": "integer" } } } } }
+        });
+        let problems = lint(&doc).join("\n");
+        for expected in ["no operationId", "header parameter", "id schema", "`default`", "not a `Response` envelope", "does not resolve"] {
+            assert!(problems.contains(expected), "missing {expected:?} in:\n{problems}");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! `cargo xtask spec diff`: what changed between two editions of bunq's document (or two of our specs).
+
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
+
+pub fn run(old: &Path, new: &Path) -> Result<(), String> {
+    let load = |path: &Path| -> Result<Value, String> {
+        serde_json::from_slice(&crate::read(path)?).map_err(|e| format!("{}: not JSON: {e}", path.display()))
+    };
+    print!("{}", report(&load(old)?, &load(new)?));
+    Ok(())
+}
+
+/// The differences, one per line, grouped under headings.
+pub fn report(old: &Value, new: &Value) -> String {
+    let mut out = String::new();
+    let (old_ops, new_ops) = (operations(old), operations(new));
+    section(&mut out, "operations added", new_ops.difference(&old_ops));
+    section(&mut out, "operations removed", old_ops.difference(&new_ops));
+    let (old_schemas, new_schemas) = (schemas(old), schemas(new));
+    let old_names: BTreeSet<&String> = old_schemas.keys().collect();
+    let new_names: BTreeSet<&String> = new_schemas.keys().collect();
+    section(&mut out, "schemas added", new_names.difference(&old_names));
+    section(&mut out, "schemas removed", old_names.difference(&new_names));
+    let mut changed = Vec::new();
+    for name in old_names.intersection(&new_names) {
+        let (before, after) = (fields(&old_schemas[*name]), fields(&new_schemas[*name]));
+        for (field, schema) in &after {
+            match before.get(field) {
+                None => changed.push(format!("{name}.{field}: added ({})", shape(schema))),
+                Some(old) if shape(old) != shape(schema) => {
+                    changed.push(format!("{name}.{field}: {} → {}", shape(old), shape(schema)))
+                }
+                Some(_) => {}
+            }
+        }
+        for field in before.keys().filter(|f| !after.contains_key(*f)) {
+            changed.push(format!("{name}.{field}: removed"));
+        }
+    }
+    section(&mut out, "schema fields changed", changed.iter());
+    if out.is_empty() {
+        out.push_str("no differences in operations or schema fields\n");
+    }
+    out
+}
+
+fn section<T: std::fmt::Display>(out: &mut String, heading: &str, lines: impl Iterator<Item = T>) {
+    let lines: Vec<String> = lines.map(|l| l.to_string()).collect();
+    if !lines.is_empty() {
+        out.push_str(&format!("{heading} ({}):\n", lines.len()));
+        for line in lines {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+}
+
+fn operations(doc: &Value) -> BTreeSet<String> {
+    let mut ops = BTreeSet::new();
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for method in METHODS {
+            if let Some(op) = item.get(method) {
+                let id = op.get("operationId").and_then(Value::as_str).unwrap_or("-");
+                ops.insert(format!("{} {path} ({id})", method.to_uppercase()));
+            }
+        }
+    }
+    ops
+}
+
+fn schemas(doc: &Value) -> Map<String, Value> {
+    doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default()
+}
+
+fn fields(schema: &Value) -> Map<String, Value> {
+    schema.get("properties").and_then(Value::as_object).cloned().unwrap_or_default()
+}
+
+/// A field's type in a few words: `string`, `integer`, `array of Pointer`, `Amount`.
+fn shape(schema: &Value) -> String {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        return reference.rsplit('/').next().unwrap_or(reference).to_owned();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => format!("array of {}", schema.get("items").map(shape).unwrap_or_else(|| "?".into())),
+        Some(kind) => kind.to_owned(),
+        None => "untyped".to_owned(),
+    }
+}
+
+/// A short account of how two texts differ, for `--check`.
+pub fn line_summary(current: &str, wanted: &str) -> String {
+    let (a, b): (Vec<&str>, Vec<&str>) = (current.lines().collect(), wanted.lines().collect());
+    let first = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+    let mut out = format!("  {} lines now, {} wanted; first difference at line {}", a.len(), b.len(), first + 1);
+    if let Some(line) = a.get(first) {
+        out.push_str(&format!("\n  - {}", line.trim()));
+    }
+    if let Some(line) = b.get(first) {
+        out.push_str(&format!("\n  + {}", line.trim()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reports_field_changes() {
+        let old = json!({ "paths": { "/a": { "get": { "operationId": "a" } } },
+            "components": { "schemas": { "Payment": { "properties": { "x": { "type": "integer" }, "gone": { "type": "string" } } } } } });
+        let new = json!({ "paths": { "/b": { "post": { "operationId": "b" } } },
+            "components": { "schemas": { "Payment": { "properties": { "x": { "type": "number" }, "y": { "$ref": "#/c/Amount" } } } } } });
+        let text = report(&old, &new);
+        for expected in ["POST /b (b)", "GET /a (a)", "Payment.x: integer → number", "Payment.y: added (Amount)", "Payment.gone: removed"] {
+            assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! `cargo xtask …`: maintenance commands for bunq-api.
+//!
+//! - `spec import <bunq-openapi.json> [--out PATH] [--check]`: bunq's document → spec/bunq.json
+//! - `spec check`: lint spec/bunq.json and make sure progenitor accepts it
+//! - `spec diff <old.json> <new.json>`: operations and schema fields added, removed or changed
+//! - `codegen [--out FILE]`: what build.rs generates from spec/bunq.json
+
+mod check;
+mod diff;
+mod import;
+mod json;
+
+#[allow(dead_code)]
+#[path = "../../build.rs"]
+mod build_script;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  cargo xtask spec import <bunq-openapi.json> [--out PATH] [--check]
+  cargo xtask spec check
+  cargo xtask spec diff <old.json> <new.json>
+  cargo xtask codegen [--out FILE]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["spec", "import", rest @ ..] => spec_import(rest),
+        ["spec", "check"] => check::run(&root().join("spec/bunq.json")),
+        ["spec", "diff", old, new] => diff::run(Path::new(old), Path::new(new)),
+        ["codegen", rest @ ..] => codegen(rest),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the bunq-api package).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Splits `--flag value` options from positional arguments.
+fn options<'a>(args: &[&'a str], flags: &[&str], valued: &[&str]) -> Result<(Vec<&'a str>, Vec<(&'a str, Option<&'a str>)>), String> {
+    let mut positional = Vec::new();
+    let mut found = Vec::new();
+    let mut iter = args.iter();
+    while let Some(&arg) = iter.next() {
+        if flags.contains(&arg) {
+            found.push((arg, None));
+        } else if valued.contains(&arg) {
+            let value = iter.next().ok_or(format!("{arg} needs a value\n{USAGE}"))?;
+            found.push((arg, Some(*value)));
+        } else if arg.starts_with("--") {
+            return Err(format!("unknown option {arg}\n{USAGE}"));
+        } else {
+            positional.push(arg);
+        }
+    }
+    Ok((positional, found))
+}
+
+fn spec_import(args: &[&str]) -> Result<(), String> {
+    let (positional, found) = options(args, &["--check"], &["--out"])?;
+    let [input] = positional.as_slice() else { return Err(USAGE.to_owned()) };
+    let check = found.iter().any(|(flag, _)| *flag == "--check");
+    let out = found.iter().find(|(flag, _)| *flag == "--out").and_then(|(_, v)| *v).map(PathBuf::from);
+    let config = import::Config::parse(&String::from_utf8_lossy(&read(&root().join("spec/import.json"))?))?;
+    let spec = import::import(&read(Path::new(input))?, &config)?;
+    let target = out.unwrap_or_else(|| root().join("spec/bunq.json"));
+    if check {
+        let current = String::from_utf8_lossy(&read(&target)?).into_owned();
+        if current != spec {
+            return Err(format!(
+                "{} is not what the import writes:\n{}\nfix: cargo xtask spec import {input}",
+                target.display(),
+                diff::line_summary(&current, &spec)
+            ));
+        }
+        println!("{} is up to date with {input}", target.display());
+        return Ok(());
+    }
+    write(&target, &spec)?;
+    println!("wrote {}", target.display());
+    Ok(())
+}
+
+fn codegen(args: &[&str]) -> Result<(), String> {
+    let (positional, found) = options(args, &[], &["--out"])?;
+    if !positional.is_empty() {
+        return Err(USAGE.to_owned());
+    }
+    let spec = String::from_utf8_lossy(&read(&root().join("spec/bunq.json"))?).into_owned();
+    let code = build_script::generate(&spec)?;
+    match found.first().and_then(|(_, v)| *v) {
+        Some(out) => write(Path::new(out), &code),
+        None => {
+            print!("{code}");
+            Ok(())
+        }
+    }
+}
