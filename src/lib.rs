@@ -18,6 +18,8 @@ pub mod headers;
 pub mod keys;
 mod objects;
 mod pagination;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 mod secret;
 mod session;
 pub mod signing;

@@ -1,0 +1,1 @@
+//! The embedded bunq sandbox (being written).
