@@ -16,7 +16,9 @@ fn main() {
         .and_then(|code| std::fs::write(&out, code).map_err(|e| format!("cannot write {}: {e}", out.display())));
     if let Err(problem) = result {
         eprintln!("error: spec/bunq.json cannot be turned into a client: {problem}");
-        eprintln!("hint: `cargo xtask spec check` lints the spec; `cargo xtask spec import <bunq-openapi.json>` rewrites it");
+        eprintln!(
+            "hint: `cargo xtask spec check` lints the spec; `cargo xtask spec import <bunq-openapi.json>` rewrites it"
+        );
         std::process::exit(1);
     }
 }

@@ -12,6 +12,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, SystemTime};
+use tracing::Instrument;
 
 /// Which token a call carries in `X-Bunq-Client-Authentication` (from the spec's `security`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,8 +75,9 @@ pub(crate) struct Credentials {
 type RenewHook = dyn Fn(&Client) + Send + Sync;
 
 struct Shared {
-    key: PrivateKey,
-    empty_body_signature: String,
+    /// `None` only for a client that makes token-less calls (e.g. creating a sandbox user).
+    key: Option<PrivateKey>,
+    empty_body_signature: Option<String>,
     settings: RequestSettings,
     credentials: RwLock<Credentials>,
     /// Held only while a new session is being opened: one opening at a time.
@@ -100,8 +102,8 @@ impl fmt::Debug for ClientState {
 }
 
 impl ClientState {
-    pub(crate) fn new(key: PrivateKey, settings: RequestSettings, credentials: Credentials) -> Self {
-        let empty_body_signature = signing::sign(&key, b"");
+    pub(crate) fn new(key: Option<PrivateKey>, settings: RequestSettings, credentials: Credentials) -> Self {
+        let empty_body_signature = key.as_ref().map(|key| signing::sign(key, b""));
         Self(Arc::new(Shared {
             key,
             empty_body_signature,
@@ -112,8 +114,8 @@ impl ClientState {
         }))
     }
 
-    pub(crate) fn key(&self) -> &PrivateKey {
-        &self.0.key
+    pub(crate) fn key(&self) -> Option<&PrivateKey> {
+        self.0.key.as_ref()
     }
 
     pub(crate) fn settings(&self) -> &RequestSettings {
@@ -239,7 +241,8 @@ impl Client {
                     return Ok(token);
                 }
                 crate::session::open_boxed(self.clone())
-                    .await.map_err(|e| HookFailure::Context(format!("could not open a new session: {e}")))?;
+                    .await
+                    .map_err(|e| HookFailure::Context(format!("could not open a new session: {e}")))?;
                 if let Some(hook) = state.on_renew() {
                     hook(self);
                 }
@@ -260,12 +263,17 @@ impl Client {
         };
         let signature = match (&token, request.body()) {
             (None, _) => None,
-            (Some(_), None) => Some(state.0.empty_body_signature.clone()),
-            (Some(_), Some(body)) => {
-                let bytes = body.as_bytes().ok_or_else(|| {
-                    HookFailure::Context("a streamed body cannot be signed; pass the body as bytes".to_owned())
-                })?;
-                Some(signing::sign(state.key(), bytes))
+            (Some(_), body) => {
+                let no_key = || HookFailure::Context("this client has no key to sign with".to_owned());
+                match body {
+                    None => Some(state.0.empty_body_signature.clone().ok_or_else(no_key)?),
+                    Some(body) => {
+                        let bytes = body.as_bytes().ok_or_else(|| {
+                            HookFailure::Context("a streamed body cannot be signed; pass the body as bytes".to_owned())
+                        })?;
+                        Some(signing::sign(state.key().ok_or_else(no_key)?, bytes))
+                    }
+                }
             }
         };
         let headers = request.headers_mut();
@@ -305,7 +313,12 @@ async fn read_body(response: &mut reqwest::Response, limit: usize) -> reqwest::R
 }
 
 /// Rebuilds a response from its parts, optionally carrying a failure for `post`.
-fn rebuild(status: reqwest::StatusCode, headers: HeaderMap, body: Bytes, failure: Option<Arc<HookFailure>>) -> reqwest::Response {
+fn rebuild(
+    status: reqwest::StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    failure: Option<Arc<HookFailure>>,
+) -> reqwest::Response {
     let mut response = http::Response::new(body);
     *response.status_mut() = status;
     *response.headers_mut() = headers;
@@ -315,16 +328,10 @@ fn rebuild(status: reqwest::StatusCode, headers: HeaderMap, body: Bytes, failure
     reqwest::Response::from(response)
 }
 
-impl ClientHooks<ClientState> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        self.prepare(request, info).await.map_err(HookFailure::into_progenitor)
-    }
-
-    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+impl Client {
+    /// Sends the request and verifies the answer's server signature; failures travel to `post`
+    /// in the response's extensions, with the unverified body already dropped.
+    async fn verified(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
         let mut response = self.client().execute(request).await?;
         let state = self.inner();
         let status = response.status();
@@ -340,10 +347,8 @@ impl ClientHooks<ClientState> for Client {
             return Ok(rebuild(status, headers, body, None));
         };
         let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let bunq_headers: Vec<(&str, &str)> = headers
-            .iter()
-            .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
-            .collect();
+        let bunq_headers: Vec<(&str, &str)> =
+            headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))).collect();
         let verdict = signing::verify_response(
             &server_key,
             status.as_u16(),
@@ -360,6 +365,40 @@ impl ClientHooks<ClientState> for Client {
                 Ok(rebuild(status, HeaderMap::new(), Bytes::new(), Some(failure)))
             }
         }
+    }
+}
+
+impl ClientHooks<ClientState> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        self.prepare(request, info).await.map_err(HookFailure::into_progenitor)
+    }
+
+    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        let span = tracing::debug_span!(
+            "bunq",
+            operation = info.operation_id,
+            status = tracing::field::Empty,
+            response_id = tracing::field::Empty
+        );
+        let started = std::time::Instant::now();
+        let result = self.verified(request, info).instrument(span.clone()).await;
+        let _entered = span.enter();
+        match &result {
+            Ok(response) => {
+                span.record("status", response.status().as_u16());
+                if let Some(id) = response.headers().get(headers::RESPONSE_ID).and_then(|v| v.to_str().ok()) {
+                    span.record("response_id", id);
+                }
+                let failure = response.extensions().get::<Arc<HookFailure>>().map(|f| f.encode());
+                tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, failure, "answered");
+            }
+            Err(error) => tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, %error, "no answer"),
+        }
+        result
     }
 
     async fn post<E>(
@@ -387,7 +426,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(HookFailure::decode(&HookFailure::TooLarge { limit: 7 }.encode()), HookFailure::TooLarge { limit: 7 }));
+        assert!(matches!(
+            HookFailure::decode(&HookFailure::TooLarge { limit: 7 }.encode()),
+            HookFailure::TooLarge { limit: 7 }
+        ));
         assert!(matches!(HookFailure::decode("something else"), HookFailure::Other(_)));
     }
 }

@@ -77,7 +77,7 @@ impl ContextOptions {
         self
     }
 
-    fn build(self, environment: &Environment, key: PrivateKey, credentials: Credentials) -> Result<Client> {
+    fn build(self, environment: &Environment, key: Option<PrivateKey>, credentials: Credentials) -> Result<Client> {
         let http = match self.http {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -120,7 +120,7 @@ impl ApiContext {
                 .map_err(|e| Error::Context(format!("key generation stopped: {e}")))??,
         };
         let credentials = Credentials { api_key: Some(api_key.clone()), ..Credentials::default() };
-        let client = options.build(&environment, key.clone(), credentials)?;
+        let client = options.build(&environment, Some(key.clone()), credentials)?;
 
         let installation = types::NewInstallation { client_public_key: key.public_key().to_pem()? };
         let (token, server_key) = installation_parts(client.create_installation(&installation).await?.into_inner())?;
@@ -141,6 +141,13 @@ impl ApiContext {
         Ok(Self { environment, client })
     }
 
+    /// Sandbox only: creates a test user (`POST /sandbox-user-person`) and returns its API key.
+    pub async fn create_sandbox_user(environment: &Environment) -> Result<Secret> {
+        let client = ContextOptions::new().build(environment, None, Credentials::default())?;
+        let created = client.create_sandbox_user_person().await?.into_inner();
+        Ok(Secret::new(crate::Envelope::into_first(created)?))
+    }
+
     /// Reads a context saved with [`ApiContext::save`]; no new installation is made.
     pub fn restore(path: impl AsRef<Path>) -> Result<Self> {
         Self::restore_with(path, ContextOptions::new())
@@ -152,8 +159,8 @@ impl ApiContext {
         let problem = |problem: String| Error::ContextFile { path: path.to_owned(), problem };
         let file = ContextFile::read(path).map_err(problem)?;
         let key = PrivateKey::from_pem(&file.private_key_pem).map_err(|e| problem(format!("private key: {e}")))?;
-        let server_key = PublicKey::from_pem(&file.server_public_key_pem)
-            .map_err(|e| problem(format!("server public key: {e}")))?;
+        let server_key =
+            PublicKey::from_pem(&file.server_public_key_pem).map_err(|e| problem(format!("server public key: {e}")))?;
         let session = file.session.map(|s| Session {
             token: Secret::new(s.token),
             id: s.id,
@@ -167,7 +174,7 @@ impl ApiContext {
             device_id: file.device_id,
             session,
         };
-        let client = options.build(&file.environment, key, credentials)?;
+        let client = options.build(&file.environment, Some(key), credentials)?;
         Ok(Self { environment: file.environment, client })
     }
 
@@ -186,7 +193,7 @@ impl ApiContext {
         let file = ContextFile::new(
             self.environment.clone(),
             credentials.api_key.as_ref().ok_or_else(|| missing("API key"))?.expose().to_owned(),
-            state.key().to_pem()?.to_string(),
+            state.key().ok_or_else(|| missing("key"))?.to_pem()?.to_string(),
             credentials.installation_token.as_ref().ok_or_else(|| missing("installation"))?.expose().to_owned(),
             credentials.server_key.as_ref().ok_or_else(|| missing("server key"))?.to_pem()?,
             credentials.device_id,
@@ -209,6 +216,11 @@ impl ApiContext {
     /// The typed client: every endpoint of the spec as a method.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Whether this context was made for this API key (e.g. before reusing a saved one).
+    pub fn is_for_api_key(&self, api_key: &Secret) -> bool {
+        self.client.inner().credentials().api_key.as_ref() == Some(api_key)
     }
 
     /// The environment this context talks to.
@@ -245,7 +257,9 @@ fn installation_parts(response: types::CreateInstallationResponse) -> Result<(Se
     for item in response.response {
         match item {
             types::InstallationItem::Token(t) => token = Some(Secret::new(t.token)),
-            types::InstallationItem::ServerPublicKey(k) => server_key = Some(PublicKey::from_pem(&k.server_public_key)?),
+            types::InstallationItem::ServerPublicKey(k) => {
+                server_key = Some(PublicKey::from_pem(&k.server_public_key)?)
+            }
             types::InstallationItem::Id(_) => {}
         }
     }

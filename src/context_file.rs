@@ -68,7 +68,9 @@ impl ContextFile {
         let header: Header = serde_json::from_slice(bytes)
             .map_err(|e| format!("not a bunq-api context file (not JSON: {e}); it was left as it is"))?;
         if header.format.as_deref() != Some(FORMAT) {
-            return Err("not a bunq-api context file (no \"format\": \"bunq-api-context\"); it was left as it is".into());
+            return Err(
+                "not a bunq-api context file (no \"format\": \"bunq-api-context\"); it was left as it is".into()
+            );
         }
         match header.version {
             Some(VERSION) => {}

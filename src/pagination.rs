@@ -56,7 +56,9 @@ where
             let next = page.pagination().and_then(|p| p.older_id());
             cursor = match (older, next) {
                 (Some(previous), Some(next)) if next >= previous => {
-                    let stuck = Error::Decode(format!("pagination does not move back in time (older_id {next} after {previous})"));
+                    let stuck = Error::Decode(format!(
+                        "pagination does not move back in time (older_id {next} after {previous})"
+                    ));
                     return Some((Err(stuck), (fetch, Cursor::Done, buffer)));
                 }
                 (_, Some(next)) => Cursor::OlderThan(next),

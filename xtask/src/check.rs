@@ -49,7 +49,8 @@ pub fn lint(doc: &Value) -> Vec<String> {
             if status == "default" {
                 problems.push(format!("{response_at}: `default` response (progenitor cannot mix it with 200)"));
             }
-            if status.starts_with('2') && !is_envelope(doc, response.pointer("/content/application~1json/schema/$ref")) {
+            if status.starts_with('2') && !is_envelope(doc, response.pointer("/content/application~1json/schema/$ref"))
+            {
                 problems.push(format!("{response_at}: success is not a `Response` envelope"));
             }
         }
@@ -116,7 +117,14 @@ mod tests {
             "components": { "schemas": { "Flat": { "type": "object", "properties": { "id": { "type": "integer" } } } } }
         });
         let problems = lint(&doc).join("\n");
-        for expected in ["no operationId", "header parameter", "id schema", "`default`", "not a `Response` envelope", "does not resolve"] {
+        for expected in [
+            "no operationId",
+            "header parameter",
+            "id schema",
+            "`default`",
+            "not a `Response` envelope",
+            "does not resolve",
+        ] {
             assert!(problems.contains(expected), "missing {expected:?} in:\n{problems}");
         }
     }

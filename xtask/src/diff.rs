@@ -117,7 +117,13 @@ mod tests {
         let new = json!({ "paths": { "/b": { "post": { "operationId": "b" } } },
             "components": { "schemas": { "Payment": { "properties": { "x": { "type": "number" }, "y": { "$ref": "#/c/Amount" } } } } } });
         let text = report(&old, &new);
-        for expected in ["POST /b (b)", "GET /a (a)", "Payment.x: integer → number", "Payment.y: added (Amount)", "Payment.gone: removed"] {
+        for expected in [
+            "POST /b (b)",
+            "GET /a (a)",
+            "Payment.x: integer → number",
+            "Payment.y: added (Amount)",
+            "Payment.gone: removed",
+        ] {
             assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
         }
     }

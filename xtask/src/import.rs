@@ -16,8 +16,7 @@ pub struct Config(Value);
 
 impl Config {
     pub fn parse(text: &str) -> Result<Self, String> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| format!("spec/import.json: {e}"))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| format!("spec/import.json: {e}"))?;
         Ok(Self(value))
     }
 
@@ -30,20 +29,19 @@ impl Config {
     }
 
     fn str_map(&self, key: &str) -> BTreeMap<String, String> {
-        self.map(key)
-            .into_iter()
-            .filter_map(|(k, v)| Some((k, v.as_str()?.to_owned())))
-            .collect()
+        self.map(key).into_iter().filter_map(|(k, v)| Some((k, v.as_str()?.to_owned()))).collect()
     }
 }
 
 /// Runs the import. `source_bytes` is bunq's document as read from disk (hashed for provenance).
 pub fn import(source_bytes: &[u8], config: &Config) -> Result<String, String> {
-    let upstream: Value = serde_json::from_slice(source_bytes)
-        .map_err(|e| format!("the input is not JSON: {e}"))?;
+    let upstream: Value = serde_json::from_slice(source_bytes).map_err(|e| format!("the input is not JSON: {e}"))?;
     let mut importer = Importer::new(&upstream, config)?;
     let paths = importer.paths()?;
     let schemas = importer.schemas()?;
+    for note in &importer.notes {
+        eprintln!("note: {note}");
+    }
     let info = upstream.get("info").unwrap_or(&Value::Null);
     let text = |ptr: &str| info.pointer(ptr).and_then(Value::as_str).unwrap_or("");
     let doc = json!({
@@ -102,6 +100,8 @@ struct Importer<'a> {
     out: BTreeMap<String, Value>,
     /// Response-form schemas still to pull in from bunq's document.
     queue: VecDeque<String>,
+    /// What the import left out, for the maintainer to read.
+    notes: BTreeSet<String>,
 }
 
 impl<'a> Importer<'a> {
@@ -118,6 +118,7 @@ impl<'a> Importer<'a> {
             object_ids: config.str_map("object_ids"),
             out: BTreeMap::new(),
             queue: VecDeque::new(),
+            notes: BTreeSet::new(),
         })
     }
 
@@ -129,9 +130,8 @@ impl<'a> Importer<'a> {
             let field = |key: &str| op.get(key).and_then(Value::as_str);
             let name = field("name").ok_or(format!("{at}: no name"))?;
             let upstream_op = field("upstream").ok_or(format!("{at}: no upstream"))?;
-            let (method, path) = upstream_op
-                .split_once(' ')
-                .ok_or(format!("{at}: upstream must read `<method> <path>`"))?;
+            let (method, path) =
+                upstream_op.split_once(' ').ok_or(format!("{at}: upstream must read `<method> <path>`"))?;
             let pointer = Pointer::root().push("paths").push(path).push(method);
             let source = self
                 .upstream
@@ -262,6 +262,11 @@ impl<'a> Importer<'a> {
         let mut variants = Vec::new();
         for (key, schema) in items {
             let schema = schema.as_str().ok_or(format!("{at}: items.{key} must name a schema"))?;
+            // A position that can hold several types keeps the ones this edition has.
+            if items.len() > 1 && !self.ids.contains_key(schema) && self.source_schema(schema).is_err() {
+                self.notes.insert(format!("`{schema}` is not in this edition: {item} is built without it"));
+                continue;
+            }
             let target = if self.ids.contains_key(schema) {
                 self.id_object(schema)
             } else {
@@ -432,11 +437,7 @@ impl<'a> Importer<'a> {
             properties.insert(field.clone(), schema);
         }
         let listed = |v: Option<&Value>| -> BTreeSet<String> {
-            v.and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|s| Some(s.as_str()?.to_owned()))
-                .collect()
+            v.and_then(Value::as_array).into_iter().flatten().filter_map(|s| Some(s.as_str()?.to_owned())).collect()
         };
         let mut required: BTreeSet<String> = match form {
             Form::Request => listed(source.get("required")),

@@ -56,7 +56,11 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 }
 
 /// Splits `--flag value` options from positional arguments.
-fn options<'a>(args: &[&'a str], flags: &[&str], valued: &[&str]) -> Result<(Vec<&'a str>, Vec<(&'a str, Option<&'a str>)>), String> {
+fn options<'a>(
+    args: &[&'a str],
+    flags: &[&str],
+    valued: &[&str],
+) -> Result<(Vec<&'a str>, Vec<(&'a str, Option<&'a str>)>), String> {
     let mut positional = Vec::new();
     let mut found = Vec::new();
     let mut iter = args.iter();

@@ -1,0 +1,52 @@
+//! Shared setup for the end-to-end tests: an embedded sandbox and a context on it.
+#![allow(dead_code)]
+
+use bunq_api::sandbox::{Sandbox, SandboxConfig};
+use bunq_api::types::*;
+use bunq_api::{ApiContext, ContextOptions, Envelope};
+use std::path::PathBuf;
+
+/// A fixed 2048-bit client key made with openssl (tests/vectors), so tests need not generate keys.
+pub fn client_key() -> bunq_api::keys::PrivateKey {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/keys/client.pem");
+    match std::fs::read_to_string(&path) {
+        Ok(pem) => bunq_api::keys::PrivateKey::from_pem(&pem).expect("client key"),
+        Err(_) => bunq_api::keys::PrivateKey::generate().expect("key generation"),
+    }
+}
+
+pub async fn sandbox(config: SandboxConfig) -> Sandbox {
+    Sandbox::start_with(config).await.expect("sandbox starts")
+}
+
+/// A new sandbox user with a context on it.
+pub async fn context(sandbox: &Sandbox, options: ContextOptions) -> ApiContext {
+    let api_key = sandbox.create_user().await;
+    ApiContext::create_with(sandbox.environment(), api_key, "bunq-api tests", &["*"], options.key(client_key()))
+        .await
+        .expect("context")
+}
+
+/// The context's first current account.
+pub async fn first_account(context: &ApiContext) -> MonetaryAccountBank {
+    let user = context.user_id().expect("user id");
+    let listing = context.client().list_monetary_account_banks(&user, None, None, None).await.expect("accounts");
+    listing.into_inner().into_first().expect("an account")
+}
+
+/// Asks sugardaddy for money (the sandbox accepts up to 500 EUR at once).
+pub async fn fund(context: &ApiContext, account: MonetaryAccountId, value: &str) {
+    let user = context.user_id().unwrap();
+    let inquiry = NewRequestInquiry::new(Amount::new(value, "EUR"), Pointer::email("sugardaddy@bunq.com"), "funding");
+    context.client().create_request_inquiry(&user, &account, &inquiry).await.expect("request inquiry");
+}
+
+pub fn payment(value: &str, to: Pointer, description: &str) -> NewPayment {
+    NewPayment::new(Amount::new(value, "EUR"), to, description)
+}
+
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bunq-api-test-{name}-{}", bunq_api::headers::new_request_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

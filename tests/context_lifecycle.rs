@@ -1,0 +1,125 @@
+//! The API context end to end, over real HTTP against the embedded sandbox:
+//! create → save → restore (no new installation) → accounts → pay → read back → page → close.
+
+mod common;
+
+use bunq_api::sandbox::SandboxConfig;
+use bunq_api::types::*;
+use bunq_api::{ApiContext, ContextOptions, Created, Envelope, paginate};
+use futures_util::StreamExt;
+
+#[tokio::test]
+async fn create_save_restore_pay_and_page() {
+    let sandbox = common::sandbox(SandboxConfig::default()).await;
+    let context = common::context(&sandbox, ContextOptions::new()).await;
+    let user = context.user_id().expect("the session names its user");
+    let account = common::first_account(&context).await;
+    assert_eq!(account.status.as_deref(), Some("ACTIVE"));
+    common::fund(&context, account.id, "500.00").await;
+
+    let dir = common::temp_dir("lifecycle");
+    let path = dir.join("context.json");
+    context.save(&path).unwrap();
+    let installations = sandbox.stats().installations;
+    let restored = ApiContext::restore(&path).unwrap();
+    assert_eq!(restored.user_id(), Some(user));
+    assert_eq!(sandbox.stats().installations, installations, "restore makes no new installation");
+
+    // A second user to pay.
+    let friend = common::context(&sandbox, ContextOptions::new()).await;
+    let friend_account = common::first_account(&friend).await;
+    let friend_iban = friend_account.iban().expect("IBAN alias").to_owned();
+
+    let client = restored.client();
+    let created = client
+        .create_payment(&user, &account.id, &common::payment("12.34", Pointer::iban(&friend_iban, "Friend"), "lunch"))
+        .await
+        .unwrap()
+        .into_inner();
+    let payment_id = created.id().unwrap();
+    let payment = client.get_payment(&user, &account.id, &payment_id).await.unwrap().into_inner().into_first().unwrap();
+    assert_eq!(payment.id, payment_id);
+    assert_eq!(payment.amount, Some(Amount::new("-12.34", "EUR")));
+    assert_eq!(payment.description.as_deref(), Some("lunch"));
+
+    let after = common::first_account(&restored).await;
+    assert_eq!(after.balance, Some(Amount::new("487.66", "EUR")));
+    let friend_after = common::first_account(&friend).await;
+    assert_eq!(friend_after.balance, Some(Amount::new("12.34", "EUR")), "both sides see the payment");
+
+    // 24 more payments, then page through all of them 10 at a time.
+    for i in 0..24 {
+        let body = common::payment("0.01", Pointer::iban(&friend_iban, "Friend"), &format!("p{i}"));
+        client.create_payment(&user, &account.id, &body).await.unwrap();
+    }
+    let (pager, account_id) = (client.clone(), account.id);
+    let all: Vec<Payment> = paginate(move |older| {
+        let client = pager.clone();
+        async move { client.list_payments(&user, &account_id, Some(10), None, older.map(PaymentId).as_ref()).await }
+    })
+    .map(|p| p.unwrap())
+    .collect()
+    .await;
+    // 25 payments out plus the incoming sugardaddy payment.
+    assert_eq!(all.len(), 26);
+    assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first, no repeats");
+    assert_eq!(all[0].description.as_deref(), Some("p23"));
+
+    restored.close().await.unwrap();
+    let err = client.delete_session(&SessionId(0)).await.map_err(bunq_api::Error::from);
+    // After close the next call opens a new session by itself, so it succeeds.
+    assert!(err.is_ok(), "{err:?}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn context_files_are_owner_only_and_damaged_ones_are_kept() {
+    let sandbox = common::sandbox(SandboxConfig::default()).await;
+    let context = common::context(&sandbox, ContextOptions::new()).await;
+    let dir = common::temp_dir("files");
+    let path = dir.join("context.json");
+    context.save(&path).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "owner-only");
+    }
+    // Saving again replaces it atomically and leaves no temporary files.
+    context.save(&path).unwrap();
+    let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+
+    for (name, content) in [
+        ("truncated.json", &std::fs::read(&path).unwrap()[..100]),
+        ("foreign.json", br#"{"hello":"world"}"#.as_slice()),
+        ("empty.json", b"".as_slice()),
+    ] {
+        let damaged = dir.join(name);
+        std::fs::write(&damaged, content).unwrap();
+        let err = ApiContext::restore(&damaged).unwrap_err();
+        assert!(matches!(err, bunq_api::Error::ContextFile { .. }), "{name}: {err}");
+        assert!(err.to_string().contains(name), "the message names the file: {err}");
+        let err = context.save(&damaged).unwrap_err();
+        assert!(err.to_string().contains("refusing to overwrite"), "{name}: {err}");
+        assert_eq!(std::fs::read(&damaged).unwrap(), content, "{name} is left as it was");
+    }
+    let future = dir.join("future.json");
+    std::fs::write(&future, br#"{"format":"bunq-api-context","version":99}"#).unwrap();
+    assert!(ApiContext::restore(&future).unwrap_err().to_string().contains("newer bunq-api"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn api_errors_carry_status_descriptions_and_response_id() {
+    let sandbox = common::sandbox(SandboxConfig::default()).await;
+    let context = common::context(&sandbox, ContextOptions::new()).await;
+    let user = context.user_id().unwrap();
+    let account = common::first_account(&context).await;
+    let body = common::payment("1000.00", Pointer::email("sugardaddy@bunq.com"), "too much");
+    let err = bunq_api::Error::from(context.client().create_payment(&user, &account.id, &body).await.unwrap_err());
+    assert!(err.is_user_error(), "{err}");
+    assert!(!err.descriptions().is_empty());
+    assert!(err.response_id().is_some());
+    assert!(err.to_string().contains("490"), "{err}");
+}
