@@ -1,225 +1,58 @@
-//! The hooks on the generated client: headers, the right token, body signatures on the way
-//! out, server-signature verification on the way back (failing closed).
+//! The hooks on the generated client: headers, the right token and the body signature on the
+//! way out; bunq's signature checked on the way back (failing closed); rate limits, retries of
+//! reads, and one re-authentication when bunq says the session is gone.
 
-use crate::api::{Client, types};
+use crate::api::Client;
+use crate::client_state::{ClientState, TokenKind};
 use crate::headers;
-use crate::keys::{PrivateKey, PublicKey};
+use crate::hook_failure::HookFailure;
+use crate::retry::{is_retryable_status, jitter};
 use crate::secret::Secret;
-use crate::signing::{self, SignatureError};
+use crate::signing;
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use std::fmt;
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::{Duration, SystemTime};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
 use tracing::Instrument;
 
-/// Which token a call carries in `X-Bunq-Client-Authentication` (from the spec's `security`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TokenKind {
-    /// The token of `POST /installation`: device-server and session-server.
-    Installation,
-    /// The token of `POST /session-server`: every other call.
-    Session,
+tokio::task_local! {
+    static PINNED_REQUEST_ID: String;
 }
 
-/// Per-request settings, fixed when the context is built.
-#[derive(Clone, Debug)]
-pub struct RequestSettings {
-    /// `User-Agent`.
-    pub user_agent: String,
-    /// `X-Bunq-Language`, e.g. `en_US`.
-    pub language: String,
-    /// `X-Bunq-Region`, e.g. `nl_NL`.
-    pub region: String,
-    /// `X-Bunq-Geolocation`: `longitude latitude altitude radius country`.
-    pub geolocation: String,
-    /// Responses with a larger body are discarded.
-    pub max_response_bytes: usize,
-    /// A new session is opened when less than this is left of the current one.
-    pub refresh_margin: Duration,
-}
-
-impl Default for RequestSettings {
-    fn default() -> Self {
-        Self {
-            user_agent: concat!("bunq-api-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
-            language: "en_US".to_owned(),
-            region: "nl_NL".to_owned(),
-            geolocation: "0 0 0 0 NL".to_owned(),
-            max_response_bytes: 16 * 1024 * 1024,
-            refresh_margin: Duration::from_secs(30),
-        }
-    }
-}
-
-/// An open session.
-#[derive(Clone, Debug)]
-pub(crate) struct Session {
-    pub token: Secret,
-    pub id: i64,
-    pub user_id: types::UserId,
-    pub expires_at: SystemTime,
-}
-
-/// What the context knows, changing as installation and sessions happen.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Credentials {
-    pub api_key: Option<Secret>,
-    pub installation_token: Option<Secret>,
-    pub server_key: Option<PublicKey>,
-    pub device_id: Option<i64>,
-    pub session: Option<Session>,
-}
-
-type RenewHook = dyn Fn(&Client) + Send + Sync;
-
-struct Shared {
-    /// `None` only for a client that makes token-less calls (e.g. creating a sandbox user).
-    key: Option<PrivateKey>,
-    empty_body_signature: Option<String>,
-    settings: RequestSettings,
-    credentials: RwLock<Credentials>,
-    /// Held only while a new session is being opened: one opening at a time.
-    renewing: tokio::sync::Mutex<()>,
-    on_renew: RwLock<Option<Arc<RenewHook>>>,
-}
-
-/// The state inside every generated [`Client`]: key, tokens, server key, settings.
-/// Cloning is cheap and clones share the state.
-#[derive(Clone)]
-pub struct ClientState(Arc<Shared>);
-
-impl fmt::Debug for ClientState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let credentials = self.credentials();
-        f.debug_struct("ClientState")
-            .field("key", &self.0.key)
-            .field("installed", &credentials.installation_token.is_some())
-            .field("session", &credentials.session.as_ref().map(|s| s.id))
-            .finish_non_exhaustive()
-    }
-}
-
-impl ClientState {
-    pub(crate) fn new(key: Option<PrivateKey>, settings: RequestSettings, credentials: Credentials) -> Self {
-        let empty_body_signature = key.as_ref().map(|key| signing::sign(key, b""));
-        Self(Arc::new(Shared {
-            key,
-            empty_body_signature,
-            settings,
-            credentials: RwLock::new(credentials),
-            renewing: tokio::sync::Mutex::new(()),
-            on_renew: RwLock::new(None),
-        }))
-    }
-
-    pub(crate) fn key(&self) -> Option<&PrivateKey> {
-        self.0.key.as_ref()
-    }
-
-    pub(crate) fn settings(&self) -> &RequestSettings {
-        &self.0.settings
-    }
-
-    /// A poisoned lock only means another thread panicked mid-update of plain data: keep going.
-    pub(crate) fn credentials(&self) -> RwLockReadGuard<'_, Credentials> {
-        self.0.credentials.read().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(crate) fn credentials_mut(&self) -> RwLockWriteGuard<'_, Credentials> {
-        self.0.credentials.write().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(crate) fn set_on_renew(&self, hook: Option<Arc<RenewHook>>) {
-        *self.0.on_renew.write().unwrap_or_else(|e| e.into_inner()) = hook;
-    }
-
-    fn on_renew(&self) -> Option<Arc<RenewHook>> {
-        self.0.on_renew.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// The session token, if a session is open and not about to expire.
-    fn fresh_session_token(&self) -> Option<Secret> {
-        let credentials = self.credentials();
-        let session = credentials.session.as_ref()?;
-        let deadline = session.expires_at.checked_sub(self.0.settings.refresh_margin)?;
-        (SystemTime::now() < deadline).then(|| session.token.clone())
-    }
-}
-
-/// A failure found by the hooks, carried through progenitor's `Error::Custom` and decoded
-/// back into [`crate::Error`].
-#[derive(Debug)]
-pub(crate) enum HookFailure {
-    Signature { problem: SignatureError, response_id: Option<String> },
-    TooLarge { limit: usize },
-    Context(String),
-    Other(String),
-}
-
-const TAG: &str = "bunq-api/";
-
-impl HookFailure {
-    fn encode(&self) -> String {
-        match self {
-            Self::Signature { problem, response_id } => {
-                let code = match problem {
-                    SignatureError::Missing => "signature-missing",
-                    SignatureError::Malformed => "signature-malformed",
-                    _ => "signature-invalid",
-                };
-                format!("{TAG}{code} {}: server signature {problem}", response_id.as_deref().unwrap_or("-"))
-            }
-            Self::TooLarge { limit } => format!("{TAG}too-large {limit}: response body over {limit} bytes"),
-            Self::Context(message) => format!("{TAG}context -: {message}"),
-            Self::Other(message) => message.clone(),
-        }
-    }
-
-    pub(crate) fn decode(message: &str) -> Self {
-        let parsed = message.strip_prefix(TAG).and_then(|rest| {
-            let (head, text) = rest.split_once(": ")?;
-            let (code, argument) = head.split_once(' ')?;
-            let response_id = (argument != "-").then(|| argument.to_owned());
-            let signature = |problem| Self::Signature { problem, response_id: response_id.clone() };
-            Some(match code {
-                "signature-missing" => signature(SignatureError::Missing),
-                "signature-malformed" => signature(SignatureError::Malformed),
-                "signature-invalid" => signature(SignatureError::Invalid),
-                "too-large" => Self::TooLarge { limit: argument.parse().ok()? },
-                "context" => Self::Context(text.to_owned()),
-                _ => return None,
-            })
-        });
-        parsed.unwrap_or_else(|| Self::Other(message.to_owned()))
-    }
-
-    fn into_progenitor<E>(self) -> progenitor_client::Error<E> {
-        progenitor_client::Error::Custom(self.encode())
-    }
-}
-
-impl From<HookFailure> for crate::Error {
-    fn from(failure: HookFailure) -> Self {
-        match failure {
-            HookFailure::Signature { problem, response_id } => Self::ServerSignature { problem, response_id },
-            HookFailure::TooLarge { limit } => Self::ResponseTooLarge { limit },
-            HookFailure::Context(message) => Self::Context(message),
-            HookFailure::Other(message) => Self::InvalidRequest(message),
-        }
-    }
+/// Runs `call` with `X-Bunq-Client-Request-Id` pinned to `request_id`.
+///
+/// bunq refuses a request id it has seen before, so a write retried under the same id can never
+/// execute twice. Pin one id per write, and keep it until you know the write's outcome.
+pub async fn with_request_id<F: Future>(request_id: impl Into<String>, call: F) -> F::Output {
+    PINNED_REQUEST_ID.scope(request_id.into(), call).await
 }
 
 fn header_value(value: &str) -> Result<HeaderValue, HookFailure> {
     HeaderValue::from_str(value).map_err(|_| HookFailure::Context(format!("`{value}` is not a valid header value")))
 }
 
-fn sensitive(value: &str) -> Result<HeaderValue, HookFailure> {
-    let mut value = HeaderValue::from_str(value)
+fn sensitive(token: &Secret) -> Result<HeaderValue, HookFailure> {
+    let mut value = HeaderValue::from_str(token.expose())
         .map_err(|_| HookFailure::Context("a token is not a valid header value".to_owned()))?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+fn request_id_of(request: &reqwest::Request) -> String {
+    let id = request.headers().get(headers::REQUEST_ID).and_then(|v| v.to_str().ok());
+    id.unwrap_or_default().to_owned()
+}
+
+/// A fresh request id for a retry, unless the caller pinned one.
+fn renew_request_id(request: &mut reqwest::Request) {
+    if PINNED_REQUEST_ID.try_with(|_| ()).is_err() {
+        if let Ok(value) = HeaderValue::from_str(&headers::new_request_id()) {
+            request.headers_mut().insert(HeaderName::from_static(headers::REQUEST_ID), value);
+        }
+    }
 }
 
 impl Client {
@@ -232,28 +65,35 @@ impl Client {
                 .installation_token
                 .clone()
                 .ok_or_else(|| HookFailure::Context("no installation yet: create the API context first".to_owned())),
-            TokenKind::Session => {
-                if let Some(token) = state.fresh_session_token() {
-                    return Ok(token);
-                }
-                let _one_at_a_time = state.0.renewing.lock().await;
-                if let Some(token) = state.fresh_session_token() {
-                    return Ok(token);
-                }
-                crate::session::open_boxed(self.clone())
-                    .await
-                    .map_err(|e| HookFailure::Context(format!("could not open a new session: {e}")))?;
-                if let Some(hook) = state.on_renew() {
-                    hook(self);
-                }
-                state
-                    .fresh_session_token()
-                    .ok_or_else(|| HookFailure::Context("the new session expires within the refresh margin".to_owned()))
-            }
+            TokenKind::Session => match state.fresh_session_token() {
+                Some(token) => Ok(token),
+                None => self.renew_session(None).await,
+            },
         }
     }
 
-    /// Sets the protocol headers, the token and the body signature.
+    /// Opens a new session — once, however many calls ask at the same moment. `rejected` is the
+    /// token bunq just refused; when another call has already replaced it, its session is used.
+    async fn renew_session(&self, rejected: Option<&str>) -> Result<Secret, HookFailure> {
+        let state = self.inner();
+        let _one_at_a_time = state.renewing().lock().await;
+        let replaced = match rejected {
+            None => state.fresh_session_token(),
+            Some(rejected) => state.session_token().filter(|t| t.expose() != rejected),
+        };
+        if let Some(token) = replaced {
+            return Ok(token);
+        }
+        crate::session::open_boxed(self.clone())
+            .await
+            .map_err(|e| HookFailure::Context(format!("could not open a new session: {e}")))?;
+        if let Some(hook) = state.on_renew() {
+            hook(self);
+        }
+        state.session_token().ok_or_else(|| HookFailure::Context("the new session was not kept".to_owned()))
+    }
+
+    /// Sets the protocol headers, the token and the body signature; waits for a rate-limit slot.
     async fn prepare(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), HookFailure> {
         let state = self.inner();
         let settings = state.settings();
@@ -261,21 +101,22 @@ impl Client {
             Some(kind) => Some(self.token_for(kind).await?),
             None => None,
         };
-        let signature = match (&token, request.body()) {
-            (None, _) => None,
-            (Some(_), body) => {
+        let signature = match &token {
+            None => None,
+            Some(_) => {
                 let no_key = || HookFailure::Context("this client has no key to sign with".to_owned());
-                match body {
-                    None => Some(state.0.empty_body_signature.clone().ok_or_else(no_key)?),
+                Some(match request.body() {
+                    None => state.empty_body_signature().ok_or_else(no_key)?.to_owned(),
                     Some(body) => {
                         let bytes = body.as_bytes().ok_or_else(|| {
                             HookFailure::Context("a streamed body cannot be signed; pass the body as bytes".to_owned())
                         })?;
-                        Some(signing::sign(state.key().ok_or_else(no_key)?, bytes))
+                        signing::sign(state.key().ok_or_else(no_key)?, bytes)
                     }
-                }
+                })
             }
         };
+        let request_id = PINNED_REQUEST_ID.try_with(String::clone).unwrap_or_else(|_| headers::new_request_id());
         let headers = request.headers_mut();
         headers.remove("api-version");
         let mut set = |name: &'static str, value: HeaderValue| {
@@ -286,14 +127,117 @@ impl Client {
         set(headers::LANGUAGE, header_value(&settings.language)?);
         set(headers::REGION, header_value(&settings.region)?);
         set(headers::GEOLOCATION, header_value(&settings.geolocation)?);
-        set(headers::REQUEST_ID, header_value(&headers::new_request_id())?);
+        set(headers::REQUEST_ID, header_value(&request_id)?);
         if let Some(token) = &token {
-            set(headers::AUTHENTICATION, sensitive(token.expose())?);
+            set(headers::AUTHENTICATION, sensitive(token)?);
         }
         if let Some(signature) = signature {
             set(headers::CLIENT_SIGNATURE, header_value(&signature)?);
         }
+        if settings.rate_limits {
+            let limit = crate::rate_limit::bunq_limit(info.operation_id, request.method());
+            let wait = state.limiter().reserve(info.operation_id, limit, Instant::now());
+            if !wait.is_zero() {
+                tracing::debug!(operation = info.operation_id, wait_ms = wait.as_millis() as u64, "rate limit");
+                tokio::time::sleep(wait).await;
+            }
+        }
         Ok(())
+    }
+
+    /// Sends, verifies, and decides whether to try again: reads on 429/491/5xx or no answer
+    /// (bounded, with backoff), any call once after bunq rejected the session token (a 401
+    /// means the call was not executed). A write that got no answer is "outcome unknown".
+    async fn send(&self, mut request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        let state = self.inner();
+        let policy = state.settings().retry;
+        let is_read = request.method() == Method::GET;
+        let uses_session = crate::api::operation_auth(info.operation_id) == Some(TokenKind::Session);
+        let (mut attempt, mut reauthenticated) = (0, false);
+        loop {
+            let mut spare = request.try_clone();
+            let request_id = request_id_of(&request);
+            let sent_token =
+                request.headers().get(headers::AUTHENTICATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let response = match self.verified(request, info).await {
+                Ok(response) => response,
+                Err(error) if is_read && attempt < policy.max_retries && spare.is_some() => {
+                    tracing::debug!(operation = info.operation_id, %error, attempt, "no answer; retrying");
+                    tokio::time::sleep(policy.delay(attempt, jitter())).await;
+                    attempt += 1;
+                    request = spare.take().expect("checked above");
+                    renew_request_id(&mut request);
+                    continue;
+                }
+                // Never connected: the write certainly did not happen.
+                Err(error) if is_read || error.is_connect() => return Err(error),
+                Err(error) => {
+                    let failure = HookFailure::OutcomeUnknown { request_id, message: error.to_string() };
+                    return Ok(failed(failure));
+                }
+            };
+            let verified = response.extensions().get::<Arc<HookFailure>>().is_none();
+            let status = response.status().as_u16();
+            match spare {
+                Some(mut again) if verified && status == 401 && uses_session && !reauthenticated => {
+                    let token = match self.renew_session(sent_token.as_deref()).await {
+                        Ok(token) => token,
+                        Err(_) => return Ok(response),
+                    };
+                    let Ok(value) = sensitive(&token) else { return Ok(response) };
+                    again.headers_mut().insert(HeaderName::from_static(headers::AUTHENTICATION), value);
+                    renew_request_id(&mut again);
+                    tracing::debug!(operation = info.operation_id, "session rejected; renewed and replaying once");
+                    reauthenticated = true;
+                    request = again;
+                }
+                Some(mut again)
+                    if verified && is_read && is_retryable_status(status) && attempt < policy.max_retries =>
+                {
+                    tracing::debug!(operation = info.operation_id, status, attempt, "retrying a read");
+                    tokio::time::sleep(policy.delay(attempt, jitter())).await;
+                    renew_request_id(&mut again);
+                    attempt += 1;
+                    request = again;
+                }
+                _ => return Ok(response),
+            }
+        }
+    }
+
+    /// One exchange: the body read within the size limit and bunq's signature checked. A failure
+    /// travels to `post` in the response's extensions, the unverified body already dropped.
+    async fn verified(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        let mut response = self.client().execute(request).await?;
+        let state = self.inner();
+        let status = response.status();
+        let limit = state.settings().max_response_bytes;
+        let Some(body) = read_body(&mut response, limit).await? else {
+            return Ok(failed(HookFailure::TooLarge { limit }));
+        };
+        let headers = std::mem::take(response.headers_mut());
+        // Calls without a token (installation, sandbox user) come before there is a key to check with.
+        let server_key = state.credentials().server_key.clone();
+        let (Some(server_key), Some(_)) = (server_key, crate::api::operation_auth(info.operation_id)) else {
+            return Ok(rebuild(status, headers, body));
+        };
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let bunq_headers: Vec<(&str, &str)> =
+            headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))).collect();
+        let verdict = signing::verify_response(
+            &server_key,
+            status.as_u16(),
+            bunq_headers.iter().copied(),
+            &body,
+            text(headers::SERVER_SIGNATURE),
+        );
+        match verdict {
+            Ok(_) => Ok(rebuild(status, headers, body)),
+            Err(problem) => {
+                let response_id = text(headers::RESPONSE_ID).map(str::to_owned);
+                Ok(failed(HookFailure::Signature { problem, response_id }))
+            }
+        }
     }
 }
 
@@ -312,60 +256,20 @@ async fn read_body(response: &mut reqwest::Response, limit: usize) -> reqwest::R
     Ok(Some(body.freeze()))
 }
 
-/// Rebuilds a response from its parts, optionally carrying a failure for `post`.
-fn rebuild(
-    status: reqwest::StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
-    failure: Option<Arc<HookFailure>>,
-) -> reqwest::Response {
+/// A response rebuilt from its verified parts.
+fn rebuild(status: reqwest::StatusCode, headers: HeaderMap, body: Bytes) -> reqwest::Response {
     let mut response = http::Response::new(body);
     *response.status_mut() = status;
     *response.headers_mut() = headers;
-    if let Some(failure) = failure {
-        response.extensions_mut().insert(failure);
-    }
     reqwest::Response::from(response)
 }
 
-impl Client {
-    /// Sends the request and verifies the answer's server signature; failures travel to `post`
-    /// in the response's extensions, with the unverified body already dropped.
-    async fn verified(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        let mut response = self.client().execute(request).await?;
-        let state = self.inner();
-        let status = response.status();
-        let limit = state.settings().max_response_bytes;
-        let Some(body) = read_body(&mut response, limit).await? else {
-            let failure = Arc::new(HookFailure::TooLarge { limit });
-            return Ok(rebuild(status, HeaderMap::new(), Bytes::new(), Some(failure)));
-        };
-        let headers = std::mem::take(response.headers_mut());
-        // Calls without a token (installation, sandbox user) happen before there is a context to sign for.
-        let server_key = state.credentials().server_key.clone();
-        let (Some(server_key), Some(_)) = (server_key, crate::api::operation_auth(info.operation_id)) else {
-            return Ok(rebuild(status, headers, body, None));
-        };
-        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let bunq_headers: Vec<(&str, &str)> =
-            headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))).collect();
-        let verdict = signing::verify_response(
-            &server_key,
-            status.as_u16(),
-            bunq_headers.iter().copied(),
-            &body,
-            text(headers::SERVER_SIGNATURE),
-        );
-        match verdict {
-            Ok(_) => Ok(rebuild(status, headers, body, None)),
-            Err(problem) => {
-                let response_id = text(headers::RESPONSE_ID).map(str::to_owned);
-                let failure = Arc::new(HookFailure::Signature { problem, response_id });
-                // The unverified body is dropped here: nothing of it reaches the caller.
-                Ok(rebuild(status, HeaderMap::new(), Bytes::new(), Some(failure)))
-            }
-        }
-    }
+/// An empty stand-in response that carries a failure to `post`.
+fn failed(failure: HookFailure) -> reqwest::Response {
+    let mut response = http::Response::new(Bytes::new());
+    *response.status_mut() = reqwest::StatusCode::BAD_GATEWAY;
+    response.extensions_mut().insert(Arc::new(failure));
+    reqwest::Response::from(response)
 }
 
 impl ClientHooks<ClientState> for Client {
@@ -384,19 +288,22 @@ impl ClientHooks<ClientState> for Client {
             status = tracing::field::Empty,
             response_id = tracing::field::Empty
         );
-        let started = std::time::Instant::now();
-        let result = self.verified(request, info).instrument(span.clone()).await;
+        let started = Instant::now();
+        let result = self.send(request, info).instrument(span.clone()).await;
         let _entered = span.enter();
+        let elapsed_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(response) => {
                 span.record("status", response.status().as_u16());
                 if let Some(id) = response.headers().get(headers::RESPONSE_ID).and_then(|v| v.to_str().ok()) {
                     span.record("response_id", id);
                 }
-                let failure = response.extensions().get::<Arc<HookFailure>>().map(|f| f.encode());
-                tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, failure, "answered");
+                match response.extensions().get::<Arc<HookFailure>>() {
+                    Some(failure) => tracing::debug!(elapsed_ms, failure = failure.encode(), "refused"),
+                    None => tracing::debug!(elapsed_ms, "answered"),
+                }
             }
-            Err(error) => tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, %error, "no answer"),
+            Err(error) => tracing::debug!(elapsed_ms, %error, "no answer"),
         }
         result
     }
@@ -410,26 +317,5 @@ impl ClientHooks<ClientState> for Client {
             Some(failure) => Err(progenitor_client::Error::Custom(failure.encode())),
             None => Ok(()),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hook_failures_survive_the_round_trip() {
-        let failure = HookFailure::Signature { problem: SignatureError::Invalid, response_id: Some("abc-1".into()) };
-        match HookFailure::decode(&failure.encode()) {
-            HookFailure::Signature { problem: SignatureError::Invalid, response_id } => {
-                assert_eq!(response_id.as_deref(), Some("abc-1"))
-            }
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(
-            HookFailure::decode(&HookFailure::TooLarge { limit: 7 }.encode()),
-            HookFailure::TooLarge { limit: 7 }
-        ));
-        assert!(matches!(HookFailure::decode("something else"), HookFailure::Other(_)));
     }
 }

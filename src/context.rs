@@ -1,7 +1,7 @@
 //! `ApiContext`: installation → device → session, kept, saved and restored.
 
 use crate::api::{Client, types};
-use crate::auth::{ClientState, Credentials, RequestSettings, Session};
+use crate::client_state::{ClientState, Credentials, RequestSettings, Session};
 use crate::context_file::{ContextFile, SavedSession};
 use crate::environment::Environment;
 use crate::keys::{PrivateKey, PublicKey};
@@ -69,6 +69,16 @@ impl ContextOptions {
     /// Open a new session when less than this is left of the current one (default 30 s).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
         self.settings.refresh_margin = margin;
+        self
+    }
+    /// Keep to bunq's rate limits on the client side (default on): calls wait for their slot.
+    pub fn rate_limits(mut self, on: bool) -> Self {
+        self.settings.rate_limits = on;
+        self
+    }
+    /// How reads are retried on 429, 491, 5xx or no answer (default: 3 retries from 0.5 s).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.settings.retry = policy;
         self
     }
     /// Discard responses with a larger body (default 16 MiB).

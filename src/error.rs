@@ -29,6 +29,15 @@ pub enum Error {
     },
     /// No answer: connection refused or reset, timeout, TLS failure.
     Transport(reqwest::Error),
+    /// A write was sent but no answer came back: it may or may not have been executed.
+    /// Do not resend it blindly; send it again under the same request id
+    /// ([`crate::with_request_id`]) — bunq refuses an id it has seen — or look it up first.
+    OutcomeUnknown {
+        /// The `X-Bunq-Client-Request-Id` the write was sent with.
+        request_id: String,
+        /// What went wrong on the way.
+        message: String,
+    },
     /// The answer did not have the shape the spec says.
     Decode(String),
     /// The request could not be built or sent as asked.
@@ -118,6 +127,10 @@ impl Error {
     pub fn is_transport(&self) -> bool {
         matches!(self, Self::Transport(_))
     }
+    /// A write got no answer: it may have been executed.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Self::OutcomeUnknown { .. })
+    }
     /// The descriptions bunq gave, if it answered with an error.
     pub fn descriptions(&self) -> &[String] {
         match self {
@@ -157,6 +170,10 @@ impl fmt::Display for Error {
                 write!(f, "response body over {limit} bytes; it was discarded (raise the limit if this is expected)")
             }
             Self::Transport(e) => write!(f, "no answer from the server: {e}"),
+            Self::OutcomeUnknown { request_id, message } => write!(
+                f,
+                "a write got no answer ({message}); it may have been executed: retry it only under request id {request_id}"
+            ),
             Self::Decode(message) => write!(f, "unexpected response shape: {message}"),
             Self::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Self::Context(message) => write!(f, "API context: {message}"),
@@ -213,7 +230,7 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
             // The payload is not quoted: it may hold tokens.
             E::InvalidResponsePayload(_, e) => Self::Decode(e.to_string()),
             E::InvalidRequest(message) => Self::InvalidRequest(message),
-            E::Custom(message) => crate::auth::HookFailure::decode(&message).into(),
+            E::Custom(message) => crate::hook_failure::HookFailure::decode(&message).into(),
         }
     }
 }

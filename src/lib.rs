@@ -9,15 +9,19 @@ pub mod api {
 }
 
 mod auth;
+mod client_state;
 mod context;
 mod context_file;
 mod envelope;
 mod environment;
 mod error;
 pub mod headers;
+mod hook_failure;
 pub mod keys;
 mod objects;
 mod pagination;
+pub mod rate_limit;
+mod retry;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 mod secret;
@@ -25,11 +29,13 @@ mod session;
 pub mod signing;
 
 pub use api::{Client, types};
-pub use auth::{ClientState, RequestSettings, TokenKind};
+pub use auth::with_request_id;
+pub use client_state::{ClientState, RequestSettings, TokenKind};
 pub use context::{ApiContext, ContextOptions};
 pub use envelope::{Created, Envelope, Listing};
 pub use environment::Environment;
 pub use error::{ApiError, Error, Result};
 pub use pagination::paginate;
 pub use progenitor_client::ResponseValue;
+pub use retry::RetryPolicy;
 pub use secret::Secret;

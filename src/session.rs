@@ -1,7 +1,7 @@
 //! Opening sessions (`POST /session-server`) and working out when they expire.
 
 use crate::api::{Client, types};
-use crate::auth::Session;
+use crate::client_state::Session;
 use crate::secret::Secret;
 use crate::{Error, Result};
 use progenitor_client::ClientInfo;

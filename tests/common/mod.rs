@@ -22,9 +22,15 @@ pub async fn sandbox(config: SandboxConfig) -> Sandbox {
 /// A new sandbox user with a context on it.
 pub async fn context(sandbox: &Sandbox, options: ContextOptions) -> ApiContext {
     let api_key = sandbox.create_user().await;
-    ApiContext::create_with(sandbox.environment(), api_key, "bunq-api tests", &["*"], options.key(client_key()))
-        .await
-        .expect("context")
+    ApiContext::create_with(
+        sandbox.environment(),
+        api_key,
+        "bunq-api tests",
+        &["*"],
+        options.key(client_key()).rate_limits(false),
+    )
+    .await
+    .expect("context")
 }
 
 /// The context's first current account.

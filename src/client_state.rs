@@ -1,0 +1,170 @@
+//! What lives inside every generated `Client`: key, tokens, bunq's key, settings.
+
+use crate::api::{Client, types};
+use crate::keys::{PrivateKey, PublicKey};
+use crate::rate_limit::RateLimiter;
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+use crate::signing;
+use std::fmt;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, SystemTime};
+
+/// Which token a call carries in `X-Bunq-Client-Authentication` (from the spec's `security`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// The token of `POST /installation`: device-server and session-server.
+    Installation,
+    /// The token of `POST /session-server`: every other call.
+    Session,
+}
+
+/// Per-request settings, fixed when the context is built.
+#[derive(Clone, Debug)]
+pub struct RequestSettings {
+    /// `User-Agent`.
+    pub user_agent: String,
+    /// `X-Bunq-Language`, e.g. `en_US`.
+    pub language: String,
+    /// `X-Bunq-Region`, e.g. `nl_NL`.
+    pub region: String,
+    /// `X-Bunq-Geolocation`: `longitude latitude altitude radius country`.
+    pub geolocation: String,
+    /// Responses with a larger body are discarded.
+    pub max_response_bytes: usize,
+    /// A new session is opened when less than this is left of the current one.
+    pub refresh_margin: Duration,
+    /// Keep to bunq's rate limits on the client side (calls wait for their slot).
+    pub rate_limits: bool,
+    /// Retries of reads.
+    pub retry: RetryPolicy,
+}
+
+impl Default for RequestSettings {
+    fn default() -> Self {
+        Self {
+            user_agent: concat!("bunq-api-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
+            language: "en_US".to_owned(),
+            region: "nl_NL".to_owned(),
+            geolocation: "0 0 0 0 NL".to_owned(),
+            max_response_bytes: 16 * 1024 * 1024,
+            refresh_margin: Duration::from_secs(30),
+            rate_limits: true,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// An open session.
+#[derive(Clone, Debug)]
+pub(crate) struct Session {
+    pub token: Secret,
+    pub id: i64,
+    pub user_id: types::UserId,
+    pub expires_at: SystemTime,
+}
+
+/// What the context knows, changing as installation and sessions happen.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Credentials {
+    pub api_key: Option<Secret>,
+    pub installation_token: Option<Secret>,
+    pub server_key: Option<PublicKey>,
+    pub device_id: Option<i64>,
+    pub session: Option<Session>,
+}
+
+pub(crate) type RenewHook = dyn Fn(&Client) + Send + Sync;
+
+struct Shared {
+    /// `None` only for a client that makes token-less calls (e.g. creating a sandbox user).
+    key: Option<PrivateKey>,
+    empty_body_signature: Option<String>,
+    settings: RequestSettings,
+    credentials: RwLock<Credentials>,
+    /// Held only while a new session is being opened: one opening at a time.
+    renewing: tokio::sync::Mutex<()>,
+    on_renew: RwLock<Option<Arc<RenewHook>>>,
+    limiter: RateLimiter,
+}
+
+/// The state inside every generated [`Client`]. Cloning is cheap and clones share it.
+#[derive(Clone)]
+pub struct ClientState(Arc<Shared>);
+
+impl fmt::Debug for ClientState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let credentials = self.credentials();
+        f.debug_struct("ClientState")
+            .field("key", &self.0.key)
+            .field("installed", &credentials.installation_token.is_some())
+            .field("session", &credentials.session.as_ref().map(|s| s.id))
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientState {
+    pub(crate) fn new(key: Option<PrivateKey>, settings: RequestSettings, credentials: Credentials) -> Self {
+        let empty_body_signature = key.as_ref().map(|key| signing::sign(key, b""));
+        Self(Arc::new(Shared {
+            key,
+            empty_body_signature,
+            settings,
+            credentials: RwLock::new(credentials),
+            renewing: tokio::sync::Mutex::new(()),
+            on_renew: RwLock::new(None),
+            limiter: RateLimiter::default(),
+        }))
+    }
+
+    pub(crate) fn key(&self) -> Option<&PrivateKey> {
+        self.0.key.as_ref()
+    }
+
+    /// The signature of the empty body, computed once per key.
+    pub(crate) fn empty_body_signature(&self) -> Option<&str> {
+        self.0.empty_body_signature.as_deref()
+    }
+
+    pub(crate) fn settings(&self) -> &RequestSettings {
+        &self.0.settings
+    }
+
+    pub(crate) fn limiter(&self) -> &RateLimiter {
+        &self.0.limiter
+    }
+
+    /// A poisoned lock only means another thread panicked mid-update of plain data: keep going.
+    pub(crate) fn credentials(&self) -> RwLockReadGuard<'_, Credentials> {
+        self.0.credentials.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn credentials_mut(&self) -> RwLockWriteGuard<'_, Credentials> {
+        self.0.credentials.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn renewing(&self) -> &tokio::sync::Mutex<()> {
+        &self.0.renewing
+    }
+
+    pub(crate) fn set_on_renew(&self, hook: Option<Arc<RenewHook>>) {
+        *self.0.on_renew.write().unwrap_or_else(|e| e.into_inner()) = hook;
+    }
+
+    pub(crate) fn on_renew(&self) -> Option<Arc<RenewHook>> {
+        self.0.on_renew.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The current session token, whatever its age.
+    pub(crate) fn session_token(&self) -> Option<Secret> {
+        self.credentials().session.as_ref().map(|s| s.token.clone())
+    }
+
+    /// The session token, if a session is open and not about to expire.
+    pub(crate) fn fresh_session_token(&self) -> Option<Secret> {
+        let credentials = self.credentials();
+        let session = credentials.session.as_ref()?;
+        let deadline = session.expires_at.checked_sub(self.0.settings.refresh_margin)?;
+        (SystemTime::now() < deadline).then(|| session.token.clone())
+    }
+}
