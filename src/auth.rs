@@ -48,10 +48,10 @@ fn request_id_of(request: &reqwest::Request) -> String {
 
 /// A fresh request id for a retry, unless the caller pinned one.
 fn renew_request_id(request: &mut reqwest::Request) {
-    if PINNED_REQUEST_ID.try_with(|_| ()).is_err() {
-        if let Ok(value) = HeaderValue::from_str(&headers::new_request_id()) {
-            request.headers_mut().insert(HeaderName::from_static(headers::REQUEST_ID), value);
-        }
+    if PINNED_REQUEST_ID.try_with(|_| ()).is_err()
+        && let Ok(value) = HeaderValue::from_str(&headers::new_request_id())
+    {
+        request.headers_mut().insert(HeaderName::from_static(headers::REQUEST_ID), value);
     }
 }
 

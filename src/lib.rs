@@ -28,6 +28,16 @@ mod secret;
 mod session;
 pub mod signing;
 
+/// Entry points for the fuzz targets in `fuzz/` (built only under `cargo fuzz`).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Parses a saved context file's bytes.
+    pub fn parse_context_file(bytes: &[u8]) -> Result<(), String> {
+        crate::context_file::ContextFile::parse(bytes).map(drop)
+    }
+}
+
 pub use api::{Client, types};
 pub use auth::with_request_id;
 pub use client_state::{ClientState, RequestSettings, TokenKind};

@@ -578,4 +578,24 @@ mod tests {
         let err = import(b"{}", &config).unwrap_err();
         assert!(err.contains("/components/schemas"), "{err}");
     }
+
+    #[test]
+    fn unmappable_schemas_name_their_pointer() {
+        let config = Config::parse(include_str!("../../spec/import.json")).unwrap();
+        let installation = |schema: Value| {
+            let doc = json!({
+                "paths": { "/installation": { "post": { "parameters": [] } } },
+                "components": { "schemas": { "Installation": schema } },
+            });
+            import(doc.to_string().as_bytes(), &config).unwrap_err()
+        };
+        let err = installation(json!({ "type": "object", "properties": { "client_public_key": { "type": "tuple" } } }));
+        assert!(err.contains("/components/schemas/Installation/properties/client_public_key"), "{err}");
+        let err = installation(json!({ "type": "object", "properties": { "k": { "type": "array" } } }));
+        assert!(err.contains("array without items at /components/schemas/Installation/properties/k"), "{err}");
+        let err = installation(json!({ "type": "string" }));
+        assert!(err.contains("not an object"), "{err}");
+        let err = installation(json!({ "type": "object", "properties": { "k": { "$ref": "https://elsewhere" } } }));
+        assert!(err.contains("unsupported $ref"), "{err}");
+    }
 }
