@@ -1,0 +1,540 @@
+//! The sandbox's bank as plain state: users, their accounts, and payments, batches and
+//! requests that move money between them. Amounts are integer cents; nothing here does I/O.
+
+use super::money::{self, Cents};
+use crate::api::types::Pointer;
+use std::collections::{BTreeMap, HashMap};
+use std::time::SystemTime;
+
+/// The built-in counterparty with endless money.
+pub(crate) const SUGAR_DADDY_EMAIL: &str = "sugardaddy@bunq.com";
+/// The most sugardaddy pays for one request.
+pub(crate) const SUGAR_DADDY_LIMIT: Cents = 500_00;
+/// The longest description a payment may carry.
+const MAX_DESCRIPTION_CHARS: usize = 140;
+/// The most payments in one batch.
+const MAX_BATCH: usize = 500;
+
+const FIRST_NAMES: [&str; 8] = ["Anna", "Bram", "Chloé", "Daan", "Eva", "Finn", "Iris", "Lars"];
+const LAST_NAMES: [&str; 8] = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos"];
+
+/// One id sequence shared by every object in a sandbox: ids are unique and increasing, and an
+/// account id never equals a user id.
+#[derive(Debug, Default)]
+pub(crate) struct Ids {
+    last: i64,
+}
+
+impl Ids {
+    /// The next id.
+    pub(crate) fn next(&mut self) -> i64 {
+        self.last += 1;
+        self.last
+    }
+}
+
+/// A sandbox person.
+#[derive(Debug)]
+pub(crate) struct User {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub public_uuid: String,
+    pub created: SystemTime,
+    /// Seconds a session of this user lasts.
+    pub session_timeout: u64,
+    pub accounts: Vec<i64>,
+}
+
+impl User {
+    /// First and last name.
+    pub(crate) fn display_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+/// A current account.
+#[derive(Debug)]
+pub(crate) struct Account {
+    pub id: i64,
+    pub user_id: i64,
+    pub iban: String,
+    pub currency: String,
+    pub balance: Cents,
+    pub description: String,
+    pub public_uuid: String,
+    pub created: SystemTime,
+    pub updated: SystemTime,
+    pub payments: Vec<i64>,
+    pub batches: Vec<i64>,
+    pub inquiries: Vec<i64>,
+}
+
+/// One side of a payment as shown to the other side.
+#[derive(Clone, Debug)]
+pub(crate) struct Party {
+    pub iban: Option<String>,
+    pub display_name: String,
+    pub user_uuid: Option<String>,
+}
+
+/// A payment as one account sees it (each sandbox side has its own).
+#[derive(Debug)]
+pub(crate) struct Payment {
+    pub id: i64,
+    pub account_id: i64,
+    /// Negative when money left the account.
+    pub amount: Cents,
+    pub currency: String,
+    pub balance_after: Cents,
+    pub alias: Party,
+    pub counterparty: Party,
+    pub description: String,
+    pub kind: &'static str,
+    pub sub_type: &'static str,
+    pub merchant_reference: Option<String>,
+    pub batch_id: Option<i64>,
+    pub created: SystemTime,
+}
+
+/// Payments made together.
+#[derive(Debug)]
+pub(crate) struct Batch {
+    pub id: i64,
+    pub account_id: i64,
+    pub payments: Vec<i64>,
+    pub created: SystemTime,
+}
+
+/// A request for money sent from an account.
+#[derive(Debug)]
+pub(crate) struct Inquiry {
+    pub id: i64,
+    pub account_id: i64,
+    pub amount: Cents,
+    pub currency: String,
+    pub counterparty: Party,
+    pub description: String,
+    pub merchant_reference: Option<String>,
+    pub status: &'static str,
+    pub created: SystemTime,
+    pub responded: Option<SystemTime>,
+}
+
+/// A payment to make.
+#[derive(Debug)]
+pub(crate) struct Order {
+    pub amount: Cents,
+    pub currency: String,
+    pub to: Pointer,
+    pub description: String,
+    pub merchant_reference: Option<String>,
+}
+
+/// Why the bank said no.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum BankError {
+    /// The object does not exist for this user.
+    NotFound(&'static str),
+    /// A user error (bunq's 490): bad counterparty, insufficient funds, ….
+    Refused(String),
+}
+
+/// Where money goes.
+enum Target {
+    Account(i64),
+    SugarDaddy,
+    Outside(Party),
+}
+
+/// All of the bank's state.
+#[derive(Debug, Default)]
+pub(crate) struct Bank {
+    users: BTreeMap<i64, User>,
+    accounts: BTreeMap<i64, Account>,
+    payments: BTreeMap<i64, Payment>,
+    batches: BTreeMap<i64, Batch>,
+    inquiries: BTreeMap<i64, Inquiry>,
+    by_email: HashMap<String, i64>,
+    by_phone: HashMap<String, i64>,
+    by_iban: HashMap<String, i64>,
+    serial: u64,
+}
+
+fn sugar_daddy() -> Party {
+    Party { iban: Some(money::sandbox_iban(0)), display_name: "Sugar Daddy".to_owned(), user_uuid: None }
+}
+
+fn is_sugar_daddy(to: &Pointer) -> bool {
+    to.type_.eq_ignore_ascii_case("EMAIL") && to.value.trim().eq_ignore_ascii_case(SUGAR_DADDY_EMAIL)
+}
+
+fn refused(message: impl Into<String>) -> BankError {
+    BankError::Refused(message.into())
+}
+
+impl Bank {
+    /// A new person with one empty EUR account; returns the user id.
+    pub(crate) fn create_user(&mut self, ids: &mut Ids, session_timeout: u64, now: SystemTime) -> i64 {
+        self.serial += 1;
+        let serial = self.serial;
+        let (user_id, account_id) = (ids.next(), ids.next());
+        let n = serial as usize;
+        let user = User {
+            id: user_id,
+            first_name: FIRST_NAMES[n % FIRST_NAMES.len()].to_owned(),
+            last_name: LAST_NAMES[(n / FIRST_NAMES.len()) % LAST_NAMES.len()].to_owned(),
+            email: format!("sandbox-user-{serial}@example.com"),
+            phone: format!("+3161{:07}", serial % 10_000_000),
+            public_uuid: crate::headers::new_request_id(),
+            created: now,
+            session_timeout,
+            accounts: vec![account_id],
+        };
+        let account = Account {
+            id: account_id,
+            user_id,
+            iban: money::sandbox_iban(serial),
+            currency: "EUR".to_owned(),
+            balance: 0,
+            description: "Sandbox current account".to_owned(),
+            public_uuid: crate::headers::new_request_id(),
+            created: now,
+            updated: now,
+            payments: Vec::new(),
+            batches: Vec::new(),
+            inquiries: Vec::new(),
+        };
+        self.by_email.insert(user.email.clone(), user_id);
+        self.by_phone.insert(user.phone.clone(), user_id);
+        self.by_iban.insert(account.iban.clone(), account_id);
+        self.users.insert(user_id, user);
+        self.accounts.insert(account_id, account);
+        user_id
+    }
+
+    /// A user by id.
+    pub(crate) fn user(&self, id: i64) -> Option<&User> {
+        self.users.get(&id)
+    }
+
+    /// The user's accounts, oldest first.
+    pub(crate) fn accounts_of(&self, user_id: i64) -> Vec<&Account> {
+        let ids = self.users.get(&user_id).map(|u| u.accounts.as_slice()).unwrap_or_default();
+        ids.iter().filter_map(|id| self.accounts.get(id)).collect()
+    }
+
+    /// The account, if it belongs to the user.
+    pub(crate) fn account(&self, user_id: i64, account_id: i64) -> Result<&Account, BankError> {
+        self.accounts.get(&account_id).filter(|a| a.user_id == user_id).ok_or(BankError::NotFound("monetary account"))
+    }
+
+    /// A payment on the account.
+    pub(crate) fn payment(&self, account_id: i64, id: i64) -> Result<&Payment, BankError> {
+        self.payments.get(&id).filter(|p| p.account_id == account_id).ok_or(BankError::NotFound("payment"))
+    }
+
+    /// The account's payments, oldest first.
+    pub(crate) fn payments_of(&self, account: &Account) -> Vec<&Payment> {
+        account.payments.iter().filter_map(|id| self.payments.get(id)).collect()
+    }
+
+    /// A batch on the account.
+    pub(crate) fn batch(&self, account_id: i64, id: i64) -> Result<&Batch, BankError> {
+        self.batches.get(&id).filter(|b| b.account_id == account_id).ok_or(BankError::NotFound("payment batch"))
+    }
+
+    /// The account's batches, oldest first.
+    pub(crate) fn batches_of(&self, account: &Account) -> Vec<&Batch> {
+        account.batches.iter().filter_map(|id| self.batches.get(id)).collect()
+    }
+
+    /// The payments of a batch.
+    pub(crate) fn batch_payments(&self, batch: &Batch) -> Vec<&Payment> {
+        batch.payments.iter().filter_map(|id| self.payments.get(id)).collect()
+    }
+
+    /// A request-inquiry on the account.
+    pub(crate) fn inquiry(&self, account_id: i64, id: i64) -> Result<&Inquiry, BankError> {
+        self.inquiries.get(&id).filter(|i| i.account_id == account_id).ok_or(BankError::NotFound("request inquiry"))
+    }
+
+    /// How an account appears to others.
+    fn party(&self, account_id: i64) -> Party {
+        let account = self.accounts.get(&account_id);
+        let user = account.and_then(|a| self.users.get(&a.user_id));
+        Party {
+            iban: account.map(|a| a.iban.clone()),
+            display_name: user.map(User::display_name).unwrap_or_default(),
+            user_uuid: user.map(|u| u.public_uuid.clone()),
+        }
+    }
+
+    /// The first account of the sandbox user an email or phone alias names.
+    fn account_for_user_alias(&self, kind: &str, value: &str) -> Option<i64> {
+        let user = match kind {
+            "EMAIL" => self.by_email.get(&value.to_ascii_lowercase()),
+            _ => self.by_phone.get(&value.chars().filter(|c| !c.is_whitespace()).collect::<String>()),
+        };
+        user.and_then(|id| self.users.get(id)).and_then(|u| u.accounts.first().copied())
+    }
+
+    /// Where a payment from `from` to `to` goes.
+    fn target(&self, from: i64, to: &Pointer) -> Result<Target, BankError> {
+        let kind = to.type_.to_ascii_uppercase();
+        let target = match kind.as_str() {
+            "EMAIL" if is_sugar_daddy(to) => Target::SugarDaddy,
+            "EMAIL" | "PHONE_NUMBER" => match self.account_for_user_alias(&kind, &to.value) {
+                Some(account) => Target::Account(account),
+                None => return Err(refused(format!("No sandbox user has the alias {} {:?}.", kind, to.value))),
+            },
+            "IBAN" => {
+                let iban = money::normalize_iban(&to.value);
+                if !money::iban_is_valid(&iban) {
+                    return Err(refused(format!("{:?} is not a valid IBAN.", to.value)));
+                }
+                let name = to.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+                let Some(name) = name else {
+                    return Err(refused("A payment to an IBAN needs the account holder's name."));
+                };
+                match self.by_iban.get(&iban) {
+                    Some(&account) => Target::Account(account),
+                    None => Target::Outside(Party { iban: Some(iban), display_name: name.to_owned(), user_uuid: None }),
+                }
+            }
+            _ => return Err(refused(format!("Alias type {:?} is not supported here.", to.type_))),
+        };
+        if matches!(target, Target::Account(account) if account == from) {
+            return Err(refused("An account cannot pay itself."));
+        }
+        Ok(target)
+    }
+
+    /// Checks an order's amount and description against the account.
+    fn check_order(account: &Account, order: &Order) -> Result<(), BankError> {
+        if order.currency != account.currency {
+            return Err(refused(format!("The account holds {}, not {}.", account.currency, order.currency)));
+        }
+        if order.amount <= 0 {
+            return Err(refused("The amount must be positive."));
+        }
+        if order.description.chars().count() > MAX_DESCRIPTION_CHARS {
+            return Err(refused(format!("A description has at most {MAX_DESCRIPTION_CHARS} characters.")));
+        }
+        Ok(())
+    }
+
+    /// Checks an order against the paying account, without the balance.
+    fn check(&self, account: &Account, order: &Order) -> Result<Target, BankError> {
+        Self::check_order(account, order)?;
+        self.target(account.id, &order.to)
+    }
+
+    fn insufficient(account: &Account, needed: Cents) -> BankError {
+        refused(format!(
+            "Insufficient balance: {} {} available, {} needed.",
+            money::format_amount(account.balance),
+            account.currency,
+            money::format_amount(needed)
+        ))
+    }
+
+    /// Makes one payment; returns the payer's payment id.
+    pub(crate) fn pay(&mut self, ids: &mut Ids, user_id: i64, account_id: i64, order: Order, now: SystemTime) -> Result<i64, BankError> {
+        let account = self.account(user_id, account_id)?;
+        let target = self.check(account, &order)?;
+        if order.amount > account.balance {
+            return Err(Self::insufficient(account, order.amount));
+        }
+        Ok(self.execute(ids, account_id, order, target, None, now))
+    }
+
+    /// Makes all payments or none; returns the batch id.
+    pub(crate) fn pay_batch(&mut self, ids: &mut Ids, user_id: i64, account_id: i64, orders: Vec<Order>, now: SystemTime) -> Result<i64, BankError> {
+        let account = self.account(user_id, account_id)?;
+        if orders.is_empty() || orders.len() > MAX_BATCH {
+            return Err(refused(format!("A batch holds 1 to {MAX_BATCH} payments.")));
+        }
+        let mut total: Cents = 0;
+        let mut targets = Vec::with_capacity(orders.len());
+        for (index, order) in orders.iter().enumerate() {
+            let target = self.check(account, order).map_err(|e| match e {
+                BankError::Refused(m) => refused(format!("Payment {}: {m}", index + 1)),
+                other => other,
+            })?;
+            targets.push(target);
+            total = total.saturating_add(order.amount);
+        }
+        if total > account.balance {
+            return Err(Self::insufficient(account, total));
+        }
+        let batch_id = ids.next();
+        let payments = orders
+            .into_iter()
+            .zip(targets)
+            .map(|(order, target)| self.execute(ids, account_id, order, target, Some(batch_id), now))
+            .collect();
+        self.batches.insert(batch_id, Batch { id: batch_id, account_id, payments, created: now });
+        if let Some(account) = self.accounts.get_mut(&account_id) {
+            account.batches.push(batch_id);
+        }
+        Ok(batch_id)
+    }
+
+    /// Moves checked money; the payer's side first, then the receiver's if it is in the sandbox.
+    fn execute(&mut self, ids: &mut Ids, from: i64, order: Order, target: Target, batch_id: Option<i64>, now: SystemTime) -> i64 {
+        let (counterparty, kind) = match &target {
+            Target::Account(to) => (self.party(*to), "BUNQ"),
+            Target::SugarDaddy => (sugar_daddy(), "BUNQ"),
+            Target::Outside(party) => (party.clone(), "EBA_SCT"),
+        };
+        let own = self.party(from);
+        let payer_id = self.record(ids, from, -order.amount, &own, &counterparty, &order, kind, "PAYMENT", batch_id, now);
+        if let Target::Account(to) = target {
+            let receiver = self.party(to);
+            self.record(ids, to, order.amount, &receiver, &own, &order, kind, "PAYMENT", None, now);
+        }
+        payer_id
+    }
+
+    /// Books `amount` on an account and keeps the payment as that account sees it.
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        ids: &mut Ids,
+        account_id: i64,
+        amount: Cents,
+        alias: &Party,
+        counterparty: &Party,
+        order: &Order,
+        kind: &'static str,
+        sub_type: &'static str,
+        batch_id: Option<i64>,
+        now: SystemTime,
+    ) -> i64 {
+        let id = ids.next();
+        let Some(account) = self.accounts.get_mut(&account_id) else { return id };
+        account.balance = account.balance.saturating_add(amount);
+        account.updated = now;
+        account.payments.push(id);
+        let payment = Payment {
+            id,
+            account_id,
+            amount,
+            currency: account.currency.clone(),
+            balance_after: account.balance,
+            alias: alias.clone(),
+            counterparty: counterparty.clone(),
+            description: order.description.clone(),
+            kind,
+            sub_type,
+            merchant_reference: order.merchant_reference.clone(),
+            batch_id,
+            created: now,
+        };
+        self.payments.insert(id, payment);
+        id
+    }
+
+    /// Asks `order.to` for money. sugardaddy pays up to its limit at once; anyone else's
+    /// request stays pending. Returns the request's id.
+    pub(crate) fn request(&mut self, ids: &mut Ids, user_id: i64, account_id: i64, order: Order, now: SystemTime) -> Result<i64, BankError> {
+        let account = self.account(user_id, account_id)?;
+        let from_sugar_daddy = is_sugar_daddy(&order.to);
+        let counterparty = match self.check(account, &order)? {
+            Target::Account(other) => self.party(other),
+            Target::SugarDaddy => sugar_daddy(),
+            Target::Outside(party) => party,
+        };
+        let status = match (from_sugar_daddy, order.amount <= SUGAR_DADDY_LIMIT) {
+            (true, true) => "ACCEPTED",
+            (true, false) => "REJECTED",
+            (false, _) => "PENDING",
+        };
+        let id = ids.next();
+        if status == "ACCEPTED" {
+            let own = self.party(account_id);
+            self.record(ids, account_id, order.amount, &own, &counterparty, &order, "BUNQ", "REQUEST", None, now);
+        }
+        let inquiry = Inquiry {
+            id,
+            account_id,
+            amount: order.amount,
+            currency: order.currency,
+            counterparty,
+            description: order.description,
+            merchant_reference: order.merchant_reference,
+            status,
+            created: now,
+            responded: (status != "PENDING").then_some(now),
+        };
+        self.inquiries.insert(id, inquiry);
+        if let Some(account) = self.accounts.get_mut(&account_id) {
+            account.inquiries.push(id);
+        }
+        Ok(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(value: Cents, to: Pointer) -> Order {
+        Order { amount: value, currency: "EUR".into(), to, description: "test".into(), merchant_reference: None }
+    }
+
+    fn setup() -> (Bank, Ids, [(i64, i64); 2]) {
+        let (mut bank, mut ids) = (Bank::default(), Ids::default());
+        let now = SystemTime::now();
+        let a = bank.create_user(&mut ids, 60, now);
+        let b = bank.create_user(&mut ids, 60, now);
+        let first = |bank: &Bank, u| bank.accounts_of(u)[0].id;
+        let pairs = [(a, first(&bank, a)), (b, first(&bank, b))];
+        (bank, ids, pairs)
+    }
+
+    #[test]
+    fn money_moves_between_sandbox_users_and_stays_whole() {
+        let (mut bank, mut ids, [(a, acc_a), (b, acc_b)]) = setup();
+        let now = SystemTime::now();
+        let sugar = Pointer::email("SugarDaddy@bunq.com");
+        bank.request(&mut ids, a, acc_a, order(100_00, sugar.clone()), now).unwrap();
+        assert_eq!(bank.account(a, acc_a).unwrap().balance, 100_00);
+        let email = bank.user(b).unwrap().email.clone();
+        let payment = bank.pay(&mut ids, a, acc_a, order(25_50, Pointer::email(email)), now).unwrap();
+        assert_eq!(bank.payment(acc_a, payment).unwrap().amount, -25_50);
+        assert_eq!(bank.account(b, acc_b).unwrap().balance, 25_50);
+        assert_eq!(bank.payments_of(bank.account(b, acc_b).unwrap())[0].amount, 25_50);
+        let err = bank.pay(&mut ids, a, acc_a, order(100_00, Pointer::phone_number("+31610000099")), now);
+        assert!(matches!(err, Err(BankError::Refused(_))));
+        let err = bank.pay(&mut ids, a, acc_a, order(100_00, sugar), now).unwrap_err();
+        assert!(matches!(err, BankError::Refused(m) if m.contains("Insufficient")));
+        assert_eq!(bank.account(b, acc_a), Err(BankError::NotFound("monetary account")));
+    }
+
+    #[test]
+    fn a_batch_is_all_or_nothing() {
+        let (mut bank, mut ids, [(a, acc_a), (_, acc_b)]) = setup();
+        let now = SystemTime::now();
+        bank.request(&mut ids, a, acc_a, order(10_00, Pointer::email(SUGAR_DADDY_EMAIL)), now).unwrap();
+        let iban = bank.accounts.get(&acc_b).unwrap().iban.clone();
+        let to_b = || order(6_00, Pointer::iban(iban.clone(), "B"));
+        assert!(bank.pay_batch(&mut ids, a, acc_a, vec![to_b(), to_b()], now).is_err());
+        assert_eq!(bank.accounts.get(&acc_a).unwrap().balance, 10_00);
+        let batch = bank.pay_batch(&mut ids, a, acc_a, vec![to_b()], now).unwrap();
+        assert_eq!(bank.batch_payments(bank.batch(acc_a, batch).unwrap()).len(), 1);
+        assert_eq!(bank.accounts.get(&acc_b).unwrap().balance, 6_00);
+    }
+
+    #[test]
+    fn sugar_daddy_refuses_large_requests() {
+        let (mut bank, mut ids, [(a, acc_a), _]) = setup();
+        let now = SystemTime::now();
+        let id = bank.request(&mut ids, a, acc_a, order(500_01, Pointer::email(SUGAR_DADDY_EMAIL)), now).unwrap();
+        assert_eq!(bank.inquiry(acc_a, id).unwrap().status, "REJECTED");
+        assert_eq!(bank.accounts.get(&acc_a).unwrap().balance, 0);
+    }
+}
