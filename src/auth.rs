@@ -284,7 +284,7 @@ impl ClientHooks<ClientState> for Client {
     async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
         let span = tracing::debug_span!(
             "bunq",
-            operation = info.operation_id,
+            operation = %info.operation_id,
             status = tracing::field::Empty,
             response_id = tracing::field::Empty
         );
@@ -296,7 +296,7 @@ impl ClientHooks<ClientState> for Client {
             Ok(response) => {
                 span.record("status", response.status().as_u16());
                 if let Some(id) = response.headers().get(headers::RESPONSE_ID).and_then(|v| v.to_str().ok()) {
-                    span.record("response_id", id);
+                    span.record("response_id", tracing::field::display(id));
                 }
                 match response.extensions().get::<Arc<HookFailure>>() {
                     Some(failure) => tracing::debug!(elapsed_ms, failure = failure.encode(), "refused"),

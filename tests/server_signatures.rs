@@ -44,9 +44,12 @@ async fn error_responses_are_verified_too() {
     sandbox.faults().fail_unsigned(429, 1);
     let err = list_users(&context).await.unwrap_err();
     assert!(err.is_server_signature(), "an unsigned 429 is not trusted: {err}");
-    sandbox.faults().fail(429, 1);
+    // A signed 429 is believed; reads are retried three times, so four in a row reach the caller.
+    sandbox.faults().fail(429, 4);
     let err = list_users(&context).await.unwrap_err();
     assert!(err.is_rate_limited(), "{err}");
+    sandbox.faults().fail(503, 2);
+    assert_eq!(list_users(&context).await.unwrap().len(), 1, "recovered within the retry bound");
 }
 
 #[tokio::test]

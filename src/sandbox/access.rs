@@ -77,7 +77,6 @@ impl Caller {
 pub(crate) struct NewSession {
     pub id: i64,
     pub token: String,
-    pub user_id: i64,
 }
 
 /// All access state.
@@ -217,7 +216,7 @@ impl Access {
         let expires = now.checked_add(timeout).unwrap_or(now + Duration::from_secs(86_400 * 365));
         self.sessions.insert(id, Session { installation_id, user_id, expires, open: true });
         self.session_tokens.insert(token.clone(), id);
-        NewSession { id, token, user_id }
+        NewSession { id, token }
     }
 
     /// Ends a session of the caller's user (`0`: the caller's own). False when there is none.

@@ -8,8 +8,8 @@ use std::time::SystemTime;
 
 /// The built-in counterparty with endless money.
 pub(crate) const SUGAR_DADDY_EMAIL: &str = "sugardaddy@bunq.com";
-/// The most sugardaddy pays for one request.
-pub(crate) const SUGAR_DADDY_LIMIT: Cents = 500_00;
+/// The most sugardaddy pays for one request (500.00).
+pub(crate) const SUGAR_DADDY_LIMIT: Cents = 50_000;
 /// The longest description a payment may carry.
 const MAX_DESCRIPTION_CHARS: usize = 140;
 /// The most payments in one batch.
@@ -342,7 +342,14 @@ impl Bank {
     }
 
     /// Makes one payment; returns the payer's payment id.
-    pub(crate) fn pay(&mut self, ids: &mut Ids, user_id: i64, account_id: i64, order: Order, now: SystemTime) -> Result<i64, BankError> {
+    pub(crate) fn pay(
+        &mut self,
+        ids: &mut Ids,
+        user_id: i64,
+        account_id: i64,
+        order: Order,
+        now: SystemTime,
+    ) -> Result<i64, BankError> {
         let account = self.account(user_id, account_id)?;
         let target = self.check(account, &order)?;
         if order.amount > account.balance {
@@ -352,7 +359,14 @@ impl Bank {
     }
 
     /// Makes all payments or none; returns the batch id.
-    pub(crate) fn pay_batch(&mut self, ids: &mut Ids, user_id: i64, account_id: i64, orders: Vec<Order>, now: SystemTime) -> Result<i64, BankError> {
+    pub(crate) fn pay_batch(
+        &mut self,
+        ids: &mut Ids,
+        user_id: i64,
+        account_id: i64,
+        orders: Vec<Order>,
+        now: SystemTime,
+    ) -> Result<i64, BankError> {
         let account = self.account(user_id, account_id)?;
         if orders.is_empty() || orders.len() > MAX_BATCH {
             return Err(refused(format!("A batch holds 1 to {MAX_BATCH} payments.")));
@@ -384,14 +398,23 @@ impl Bank {
     }
 
     /// Moves checked money; the payer's side first, then the receiver's if it is in the sandbox.
-    fn execute(&mut self, ids: &mut Ids, from: i64, order: Order, target: Target, batch_id: Option<i64>, now: SystemTime) -> i64 {
+    fn execute(
+        &mut self,
+        ids: &mut Ids,
+        from: i64,
+        order: Order,
+        target: Target,
+        batch_id: Option<i64>,
+        now: SystemTime,
+    ) -> i64 {
         let (counterparty, kind) = match &target {
             Target::Account(to) => (self.party(*to), "BUNQ"),
             Target::SugarDaddy => (sugar_daddy(), "BUNQ"),
             Target::Outside(party) => (party.clone(), "EBA_SCT"),
         };
         let own = self.party(from);
-        let payer_id = self.record(ids, from, -order.amount, &own, &counterparty, &order, kind, "PAYMENT", batch_id, now);
+        let payer_id =
+            self.record(ids, from, -order.amount, &own, &counterparty, &order, kind, "PAYMENT", batch_id, now);
         if let Target::Account(to) = target {
             let receiver = self.party(to);
             self.record(ids, to, order.amount, &receiver, &own, &order, kind, "PAYMENT", None, now);
@@ -440,7 +463,14 @@ impl Bank {
 
     /// Asks `order.to` for money. sugardaddy pays up to its limit at once; anyone else's
     /// request stays pending. Returns the request's id.
-    pub(crate) fn request(&mut self, ids: &mut Ids, user_id: i64, account_id: i64, order: Order, now: SystemTime) -> Result<i64, BankError> {
+    pub(crate) fn request(
+        &mut self,
+        ids: &mut Ids,
+        user_id: i64,
+        account_id: i64,
+        order: Order,
+        now: SystemTime,
+    ) -> Result<i64, BankError> {
         let account = self.account(user_id, account_id)?;
         let from_sugar_daddy = is_sugar_daddy(&order.to);
         let counterparty = match self.check(account, &order)? {
@@ -501,39 +531,39 @@ mod tests {
         let (mut bank, mut ids, [(a, acc_a), (b, acc_b)]) = setup();
         let now = SystemTime::now();
         let sugar = Pointer::email("SugarDaddy@bunq.com");
-        bank.request(&mut ids, a, acc_a, order(100_00, sugar.clone()), now).unwrap();
-        assert_eq!(bank.account(a, acc_a).unwrap().balance, 100_00);
+        bank.request(&mut ids, a, acc_a, order(10_000, sugar.clone()), now).unwrap();
+        assert_eq!(bank.account(a, acc_a).unwrap().balance, 10_000);
         let email = bank.user(b).unwrap().email.clone();
-        let payment = bank.pay(&mut ids, a, acc_a, order(25_50, Pointer::email(email)), now).unwrap();
-        assert_eq!(bank.payment(acc_a, payment).unwrap().amount, -25_50);
-        assert_eq!(bank.account(b, acc_b).unwrap().balance, 25_50);
-        assert_eq!(bank.payments_of(bank.account(b, acc_b).unwrap())[0].amount, 25_50);
-        let err = bank.pay(&mut ids, a, acc_a, order(100_00, Pointer::phone_number("+31610000099")), now);
+        let payment = bank.pay(&mut ids, a, acc_a, order(2550, Pointer::email(email)), now).unwrap();
+        assert_eq!(bank.payment(acc_a, payment).unwrap().amount, -2550);
+        assert_eq!(bank.account(b, acc_b).unwrap().balance, 2550);
+        assert_eq!(bank.payments_of(bank.account(b, acc_b).unwrap())[0].amount, 2550);
+        let err = bank.pay(&mut ids, a, acc_a, order(10_000, Pointer::phone_number("+31610000099")), now);
         assert!(matches!(err, Err(BankError::Refused(_))));
-        let err = bank.pay(&mut ids, a, acc_a, order(100_00, sugar), now).unwrap_err();
+        let err = bank.pay(&mut ids, a, acc_a, order(10_000, sugar), now).unwrap_err();
         assert!(matches!(err, BankError::Refused(m) if m.contains("Insufficient")));
-        assert_eq!(bank.account(b, acc_a), Err(BankError::NotFound("monetary account")));
+        assert_eq!(bank.account(b, acc_a).unwrap_err(), BankError::NotFound("monetary account"));
     }
 
     #[test]
     fn a_batch_is_all_or_nothing() {
         let (mut bank, mut ids, [(a, acc_a), (_, acc_b)]) = setup();
         let now = SystemTime::now();
-        bank.request(&mut ids, a, acc_a, order(10_00, Pointer::email(SUGAR_DADDY_EMAIL)), now).unwrap();
+        bank.request(&mut ids, a, acc_a, order(1000, Pointer::email(SUGAR_DADDY_EMAIL)), now).unwrap();
         let iban = bank.accounts.get(&acc_b).unwrap().iban.clone();
-        let to_b = || order(6_00, Pointer::iban(iban.clone(), "B"));
+        let to_b = || order(600, Pointer::iban(iban.clone(), "B"));
         assert!(bank.pay_batch(&mut ids, a, acc_a, vec![to_b(), to_b()], now).is_err());
-        assert_eq!(bank.accounts.get(&acc_a).unwrap().balance, 10_00);
+        assert_eq!(bank.accounts.get(&acc_a).unwrap().balance, 1000);
         let batch = bank.pay_batch(&mut ids, a, acc_a, vec![to_b()], now).unwrap();
         assert_eq!(bank.batch_payments(bank.batch(acc_a, batch).unwrap()).len(), 1);
-        assert_eq!(bank.accounts.get(&acc_b).unwrap().balance, 6_00);
+        assert_eq!(bank.accounts.get(&acc_b).unwrap().balance, 600);
     }
 
     #[test]
     fn sugar_daddy_refuses_large_requests() {
         let (mut bank, mut ids, [(a, acc_a), _]) = setup();
         let now = SystemTime::now();
-        let id = bank.request(&mut ids, a, acc_a, order(500_01, Pointer::email(SUGAR_DADDY_EMAIL)), now).unwrap();
+        let id = bank.request(&mut ids, a, acc_a, order(50_001, Pointer::email(SUGAR_DADDY_EMAIL)), now).unwrap();
         assert_eq!(bank.inquiry(acc_a, id).unwrap().status, "REJECTED");
         assert_eq!(bank.accounts.get(&acc_a).unwrap().balance, 0);
     }

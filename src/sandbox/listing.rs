@@ -22,7 +22,9 @@ impl Page {
         let mut page = Page { count: DEFAULT_COUNT, older_id: None, newer_id: None };
         for pair in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let id = || value.parse::<i64>().ok().filter(|id| *id >= 0).ok_or(format!("{name} must be an id, not {value:?}."));
+            let id = || {
+                value.parse::<i64>().ok().filter(|id| *id >= 0).ok_or(format!("{name} must be an id, not {value:?}."))
+            };
             match name {
                 "count" => {
                     page.count = value

@@ -1,1 +1,298 @@
-//! The embedded bunq sandbox (being written).
+//! An embedded bunq sandbox: a local HTTP server on 127.0.0.1 that speaks bunq's wire protocol,
+//! so code using this crate — or a bunq client in any language — can run offline.
+//!
+//! It keeps everything in memory: installations and their tokens, devices, API keys, sessions
+//! (that expire), and a small bank whose users pay each other for real, in integer cents. It
+//! checks tokens and request signatures like bunq does (401, 466), refuses reused request ids,
+//! signs every response (errors too) with its own server key, paginates listings, can enforce
+//! bunq's rate limits (429), and can misbehave on request through [`Faults`].
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use bunq_api::sandbox::{Sandbox, SandboxConfig};
+//! let sandbox = Sandbox::start_with(SandboxConfig::default().rate_limits(true)).await?;
+//! let api_key = sandbox.create_user().await; // a user with an empty EUR account
+//! println!("{} with key {api_key}", sandbox.base_url());
+//! sandbox.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Money comes from `sugardaddy@bunq.com`: a request-inquiry to it for at most 500.00 EUR is
+//! accepted at once. Payments go to other sandbox users by email, phone number or IBAN, to
+//! sugardaddy, or to any valid IBAN outside the sandbox (the money just leaves).
+//!
+//! Sessions end `session_timeout` after they were opened; calls do not extend them.
+
+mod access;
+mod bank;
+mod bank_calls;
+mod context_calls;
+mod faults;
+mod listing;
+mod money;
+mod render;
+mod routes;
+mod server;
+
+pub use faults::Faults;
+
+use crate::Environment;
+use crate::keys::PrivateKey;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+use tokio::sync::{OnceCell, watch};
+use tokio::task::JoinHandle;
+
+/// How a [`Sandbox`] behaves. `SandboxConfig::default()` is bunq-like: one-week sessions,
+/// signatures required, no rate limits, a port picked by the system on 127.0.0.1.
+#[derive(Clone, Debug)]
+pub struct SandboxConfig {
+    session_timeout: Duration,
+    legacy_signatures: bool,
+    rate_limits: bool,
+    require_signatures: bool,
+    server_key: Option<PrivateKey>,
+    listen: SocketAddr,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            session_timeout: Duration::from_secs(7 * 24 * 3600),
+            legacy_signatures: false,
+            rate_limits: false,
+            require_signatures: true,
+            server_key: None,
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// How long sessions of users created from now on last (`session_timeout` on the user,
+    /// in whole seconds, rounded up). Default one week.
+    pub fn session_timeout(mut self, d: Duration) -> Self {
+        self.session_timeout = d;
+        self
+    }
+
+    /// Sign responses with bunq's older scheme (status line, `X-Bunq-*` headers and body).
+    pub fn legacy_signatures(mut self, on: bool) -> Self {
+        self.legacy_signatures = on;
+        self
+    }
+
+    /// Refuse calls over bunq's rate limits with 429 (per client IP and endpoint). Default off.
+    pub fn rate_limits(mut self, on: bool) -> Self {
+        self.rate_limits = on;
+        self
+    }
+
+    /// Refuse token-carrying calls without a valid `X-Bunq-Client-Signature` with 466. Default on.
+    pub fn require_signatures(mut self, on: bool) -> Self {
+        self.require_signatures = on;
+        self
+    }
+
+    /// The key the sandbox signs responses with. Without one, a key generated once per process
+    /// is used (shared by all sandboxes in it that were given none).
+    pub fn server_key(mut self, key: PrivateKey) -> Self {
+        self.server_key = Some(key);
+        self
+    }
+
+    /// Where to listen. Default `127.0.0.1:0` (a free port).
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+}
+
+/// Counters since the sandbox started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// HTTP requests received.
+    pub requests: u64,
+    /// Successful `POST /installation` calls.
+    pub installations: u64,
+    /// `POST /session-server` calls, successful or not.
+    pub session_server_calls: u64,
+    /// Sessions opened.
+    pub sessions_opened: u64,
+    /// Payments made through the API (each payment of a batch counts).
+    pub payments: u64,
+    /// Calls refused with 466 for a missing or invalid signature.
+    pub rejected_signatures: u64,
+}
+
+/// The live counters behind [`Stats`].
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub requests: AtomicU64,
+    pub installations: AtomicU64,
+    pub session_server_calls: AtomicU64,
+    pub sessions_opened: AtomicU64,
+    pub payments: AtomicU64,
+    pub rejected_signatures: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) fn bump(counter: &AtomicU64, by: u64) {
+        counter.fetch_add(by, Ordering::Relaxed);
+    }
+
+    fn snapshot(&self) -> Stats {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        Stats {
+            requests: get(&self.requests),
+            installations: get(&self.installations),
+            session_server_calls: get(&self.session_server_calls),
+            sessions_opened: get(&self.sessions_opened),
+            payments: get(&self.payments),
+            rejected_signatures: get(&self.rejected_signatures),
+        }
+    }
+}
+
+/// The settings the server consults on every call.
+#[derive(Debug)]
+pub(crate) struct Settings {
+    /// Whole seconds.
+    pub session_timeout: u64,
+    pub legacy_signatures: bool,
+    pub rate_limits: bool,
+    pub require_signatures: bool,
+}
+
+/// Everything that changes, behind one lock: bank and access move together.
+#[derive(Debug, Default)]
+pub(crate) struct World {
+    pub ids: bank::Ids,
+    pub bank: bank::Bank,
+    pub access: access::Access,
+}
+
+/// State shared by the server, the [`Sandbox`] handle and [`Faults`].
+pub(crate) struct Shared {
+    pub settings: Settings,
+    pub server_key: PrivateKey,
+    pub server_public_pem: String,
+    pub world: Mutex<World>,
+    pub faults: Mutex<faults::FaultState>,
+    pub counters: Counters,
+}
+
+/// Locks a mutex; a panic elsewhere while it was held does not take the sandbox down.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A key generated once per process, off the async threads.
+pub(crate) async fn generated_key(cell: &'static OnceCell<PrivateKey>) -> std::io::Result<PrivateKey> {
+    let key = cell
+        .get_or_try_init(|| async {
+            let generated = tokio::task::spawn_blocking(PrivateKey::generate).await.map_err(std::io::Error::other)?;
+            generated.map_err(std::io::Error::other)
+        })
+        .await?;
+    Ok(key.clone())
+}
+
+/// A running sandbox server. Dropping it stops the server; [`shutdown`](Self::shutdown)
+/// stops it gracefully and waits.
+pub struct Sandbox {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox").field("base_url", &self.base_url()).finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox with the default configuration.
+    pub async fn start() -> std::io::Result<Sandbox> {
+        Self::start_with(SandboxConfig::default()).await
+    }
+
+    /// Starts a sandbox.
+    pub async fn start_with(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        static SERVER_KEY: OnceCell<PrivateKey> = OnceCell::const_new();
+        let server_key = match config.server_key {
+            Some(key) => key,
+            None => generated_key(&SERVER_KEY).await?,
+        };
+        let server_public_pem = server_key.public_key().to_pem().map_err(std::io::Error::other)?;
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let millis = config.session_timeout.as_millis();
+        let shared = Arc::new(Shared {
+            settings: Settings {
+                session_timeout: u64::try_from(millis.div_ceil(1000)).unwrap_or(u64::MAX).max(1),
+                legacy_signatures: config.legacy_signatures,
+                rate_limits: config.rate_limits,
+                require_signatures: config.require_signatures,
+            },
+            server_key,
+            server_public_pem,
+            world: Mutex::new(World::default()),
+            faults: Mutex::new(faults::FaultState::default()),
+            counters: Counters::default(),
+        });
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
+        Ok(Sandbox { shared, addr, stop, task: Some(task) })
+    }
+
+    /// The address to call, e.g. `http://127.0.0.1:39123/v1/` (with a trailing slash).
+    pub fn base_url(&self) -> String {
+        let ip = match self.addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}/v1/", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    /// [`Environment::Custom`] with [`base_url`](Self::base_url).
+    pub fn environment(&self) -> Environment {
+        Environment::Custom(self.base_url())
+    }
+
+    /// The handle to inject faults.
+    pub fn faults(&self) -> Faults {
+        Faults { shared: self.shared.clone() }
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> Stats {
+        self.shared.counters.snapshot()
+    }
+
+    /// Creates a sandbox user with an empty EUR account, as `POST /sandbox-user-person` does,
+    /// and returns its API key.
+    pub async fn create_user(&self) -> String {
+        context_calls::create_user(&self.shared)
+    }
+
+    /// Stops accepting connections, lets calls in flight finish (for up to 5 s) and returns.
+    pub async fn shutdown(mut self) {
+        self.stop.send_replace(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.stop.send_replace(true);
+    }
+}

@@ -61,7 +61,8 @@ pub(crate) fn label(party: &Party) -> types::LabelMonetaryAccount {
 /// The user's aliases: email, phone number and the IBAN of the first account.
 fn user_aliases(user: &User, bank: &Bank) -> Vec<types::Pointer> {
     let name = user.display_name();
-    let mut aliases = vec![pointer("EMAIL", &user.email, Some(&name)), pointer("PHONE_NUMBER", &user.phone, Some(&name))];
+    let mut aliases =
+        vec![pointer("EMAIL", &user.email, Some(&name)), pointer("PHONE_NUMBER", &user.phone, Some(&name))];
     if let Some(account) = bank.accounts_of(user.id).first() {
         aliases.push(pointer("IBAN", &account.iban, Some(&name)));
     }
@@ -85,7 +86,7 @@ pub(crate) fn user_person(user: &User, bank: &Bank) -> types::UserPerson {
         session_timeout: Some(i64::try_from(user.session_timeout).unwrap_or(i64::MAX)),
         status: Some("ACTIVE".to_owned()),
         sub_status: Some("NONE".to_owned()),
-        daily_limit_without_confirmation_login: Some(amount(250_00, "EUR")),
+        daily_limit_without_confirmation_login: Some(amount(25_000, "EUR")),
         created: created.clone(),
         updated: created,
         address_main: None,
@@ -119,7 +120,7 @@ pub(crate) fn account_bank(account: &Account, user: &User) -> types::MonetaryAcc
         ],
         balance: Some(amount(account.balance, &account.currency)),
         currency: Some(account.currency.clone()),
-        daily_limit: Some(amount(1000_00, &account.currency)),
+        daily_limit: Some(amount(100_000, &account.currency)),
         overdraft_limit: Some(amount(0, &account.currency)),
         description: Some(account.description.clone()),
         display_name: Some(name),

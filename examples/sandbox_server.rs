@@ -1,0 +1,165 @@
+//! Runs the embedded bunq sandbox as a standalone server, for clients in any language.
+//!
+//! ```text
+//! cargo run --features sandbox --example sandbox_server -- --listen 127.0.0.1:0
+//! ```
+//!
+//! The first line on stdout is the base URL (e.g. `http://127.0.0.1:39123/v1/`); then it serves
+//! until Ctrl-C. Create users with `POST {base}sandbox-user-person`.
+//!
+//! Options:
+//!   --listen ADDR            address to listen on (default 127.0.0.1:0, a free port)
+//!   --session-timeout SECS   how long sessions of new users last (default one week)
+//!   --legacy-signatures      sign responses with the older status+headers+body scheme
+//!   --rate-limits            answer 429 above bunq's rate limits
+//!   --no-signature-check     accept requests without a valid X-Bunq-Client-Signature
+//!   --server-key PEM_FILE    sign responses with this PKCS#8 key instead of a generated one
+//!   --fail-next STATUS:N     answer the next N token-carrying calls with STATUS (signed)
+//!   --tamper-next N          change the next N response bodies after signing
+
+use bunq_api::keys::PrivateKey;
+use bunq_api::sandbox::{Sandbox, SandboxConfig};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// What the command line asked for.
+#[derive(Debug, Default, PartialEq)]
+struct Options {
+    listen: Option<SocketAddr>,
+    session_timeout: Option<u64>,
+    legacy_signatures: bool,
+    rate_limits: bool,
+    no_signature_check: bool,
+    server_key: Option<String>,
+    fail_next: Option<(u16, u32)>,
+    tamper_next: Option<u32>,
+}
+
+const USAGE: &str = "usage: sandbox_server [--listen ADDR] [--session-timeout SECS] [--legacy-signatures] \
+[--rate-limits] [--no-signature-check] [--server-key PEM_FILE] [--fail-next STATUS:N] [--tamper-next N]";
+
+fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
+    let mut options = Options::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--listen" => {
+                let text = value("--listen")?;
+                options.listen = Some(text.parse().map_err(|_| format!("--listen: {text:?} is not an address"))?);
+            }
+            "--session-timeout" => {
+                let text = value("--session-timeout")?;
+                let secs = text.parse().ok().filter(|s| *s > 0);
+                options.session_timeout =
+                    Some(secs.ok_or(format!("--session-timeout: {text:?} is not a number of seconds"))?);
+            }
+            "--legacy-signatures" => options.legacy_signatures = true,
+            "--rate-limits" => options.rate_limits = true,
+            "--no-signature-check" => options.no_signature_check = true,
+            "--server-key" => options.server_key = Some(value("--server-key")?),
+            "--fail-next" => {
+                let text = value("--fail-next")?;
+                let parsed = text.split_once(':').and_then(|(s, n)| Some((s.parse().ok()?, n.parse().ok()?)));
+                options.fail_next = Some(parsed.ok_or(format!("--fail-next: {text:?} is not STATUS:N"))?);
+            }
+            "--tamper-next" => {
+                let text = value("--tamper-next")?;
+                options.tamper_next =
+                    Some(text.parse().map_err(|_| format!("--tamper-next: {text:?} is not a count"))?);
+            }
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    Ok(options)
+}
+
+fn config(options: &Options) -> Result<SandboxConfig, String> {
+    let mut config = SandboxConfig::default()
+        .legacy_signatures(options.legacy_signatures)
+        .rate_limits(options.rate_limits)
+        .require_signatures(!options.no_signature_check);
+    if let Some(addr) = options.listen {
+        config = config.listen(addr);
+    }
+    if let Some(secs) = options.session_timeout {
+        config = config.session_timeout(Duration::from_secs(secs));
+    }
+    if let Some(path) = &options.server_key {
+        let pem = std::fs::read_to_string(path).map_err(|e| format!("--server-key {path}: {e}"))?;
+        config = config.server_key(PrivateKey::from_pem(&pem).map_err(|e| format!("--server-key {path}: {e}"))?);
+    }
+    Ok(config)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match parse(std::env::args().skip(1)).and_then(|o| Ok((config(&o)?, o))) {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let (config, options) = options;
+    let sandbox = match Sandbox::start_with(config).await {
+        Ok(sandbox) => sandbox,
+        Err(error) => {
+            eprintln!("could not start the sandbox: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some((status, n)) = options.fail_next {
+        sandbox.faults().fail(status, n);
+    }
+    if let Some(n) = options.tamper_next {
+        sandbox.faults().tamper_body(n);
+    }
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{}", sandbox.base_url()).and_then(|()| stdout.flush()).is_err() {
+        return ExitCode::FAILURE;
+    }
+    drop(stdout);
+    let _ = tokio::signal::ctrl_c().await;
+    let stats = sandbox.stats();
+    sandbox.shutdown().await;
+    eprintln!("served {} requests, {} payments", stats.requests, stats.payments);
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn arguments_parse() {
+        let options = parse(args(
+            "--listen 127.0.0.1:0 --session-timeout 30 --legacy-signatures --rate-limits --no-signature-check --fail-next 503:2 --tamper-next 1",
+        ))
+        .unwrap();
+        assert_eq!(
+            options,
+            Options {
+                listen: Some("127.0.0.1:0".parse().unwrap()),
+                session_timeout: Some(30),
+                legacy_signatures: true,
+                rate_limits: true,
+                no_signature_check: true,
+                server_key: None,
+                fail_next: Some((503, 2)),
+                tamper_next: Some(1),
+            }
+        );
+        assert_eq!(parse(Vec::new()).unwrap(), Options::default());
+        for bad in ["--listen", "--listen nowhere", "--session-timeout 0", "--fail-next 503", "--bogus", "--help"] {
+            assert!(parse(args(bad)).is_err(), "{bad}");
+        }
+    }
+}
