@@ -656,3 +656,30 @@ async fn the_runner_prints_its_base_url_first() {
     assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/v1/"), "{line:?}");
     assert_eq!(created.unwrap().status().as_u16(), 200);
 }
+
+/// Rough throughput of signed reads on 2 connections at a time (`-- --ignored --nocapture`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a check"]
+async fn throughput() {
+    let sandbox = start(SandboxConfig::default()).await;
+    let ctx = std::sync::Arc::new(context(&sandbox).await);
+    let (started, window) = (Instant::now(), Duration::from_secs(3));
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let ctx = ctx.clone();
+        tasks.push(tokio::spawn(async move {
+            let (path, mut n) = (format!("/v1/user/{}/monetary-account-bank", ctx.user), 0u32);
+            while started.elapsed() < window {
+                ctx.get(&path).await.expect(200);
+                n += 1;
+            }
+            n
+        }));
+    }
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.unwrap();
+    }
+    let rate = f64::from(total) / started.elapsed().as_secs_f64();
+    eprintln!("{total} signed requests (client signs, sandbox verifies and signs) in 3 s: {rate:.0}/s");
+}

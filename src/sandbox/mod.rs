@@ -43,7 +43,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
-use tokio::sync::{OnceCell, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// How a [`Sandbox`] behaves. `SandboxConfig::default()` is bunq-like: one-week sessions,
@@ -190,15 +190,12 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A key generated once per process, off the async threads.
-pub(crate) async fn generated_key(cell: &'static OnceCell<PrivateKey>) -> std::io::Result<PrivateKey> {
-    let key = cell
-        .get_or_try_init(|| async {
-            let generated = tokio::task::spawn_blocking(PrivateKey::generate).await.map_err(std::io::Error::other)?;
-            generated.map_err(std::io::Error::other)
-        })
-        .await?;
-    Ok(key.clone())
+/// The default server key: generated once per process, on first use. A plain `OnceLock` (not a
+/// runtime-bound cell) so that a test runtime ending mid-generation cannot leave it broken.
+fn default_server_key() -> std::io::Result<PrivateKey> {
+    static SERVER_KEY: std::sync::OnceLock<Result<PrivateKey, String>> = std::sync::OnceLock::new();
+    let key = SERVER_KEY.get_or_init(|| PrivateKey::generate().map_err(|e| e.to_string()));
+    key.clone().map_err(std::io::Error::other)
 }
 
 /// A running sandbox server. Dropping it stops the server; [`shutdown`](Self::shutdown)
@@ -224,10 +221,9 @@ impl Sandbox {
 
     /// Starts a sandbox.
     pub async fn start_with(config: SandboxConfig) -> std::io::Result<Sandbox> {
-        static SERVER_KEY: OnceCell<PrivateKey> = OnceCell::const_new();
         let server_key = match config.server_key {
             Some(key) => key,
-            None => generated_key(&SERVER_KEY).await?,
+            None => default_server_key()?,
         };
         let server_public_pem = server_key.public_key().to_pem().map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind(config.listen).await?;

@@ -18,7 +18,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OnceCell, watch};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 /// Largest request body accepted.
@@ -223,10 +223,12 @@ fn check_caller(
     }
 }
 
-/// A key other than the server's, for the wrong-key fault (made once per process).
-async fn impostor_key() -> Option<PrivateKey> {
-    static IMPOSTOR: OnceCell<PrivateKey> = OnceCell::const_new();
-    super::generated_key(&IMPOSTOR).await.ok()
+/// A key other than the server's, for the wrong-key fault: made once per process, on first
+/// use, on the calling thread (a runtime-bound cell could be left empty when a test's runtime
+/// ends mid-initialisation, and the fault must never fall back to the real key).
+fn impostor_key() -> Option<&'static PrivateKey> {
+    static IMPOSTOR: std::sync::OnceLock<Option<PrivateKey>> = std::sync::OnceLock::new();
+    IMPOSTOR.get_or_init(|| PrivateKey::generate().ok()).as_ref()
 }
 
 /// The HTTP response: protocol headers, the signature (or not), and the body (maybe tampered).
@@ -253,9 +255,10 @@ async fn respond(
         headers.insert(CONNECTION, HeaderValue::from_static("close"));
     }
     let mut body = reply.body;
-    if !plan.drop_signature {
-        let impostor = if plan.wrong_key { impostor_key().await } else { None };
-        let key = impostor.as_ref().unwrap_or(&shared.server_key);
+    // Asked to sign with a wrong key but without one: send no signature rather than a valid one.
+    let impostor = if plan.wrong_key { impostor_key() } else { None };
+    if !plan.drop_signature && (impostor.is_some() || !plan.wrong_key) {
+        let key = impostor.unwrap_or(&shared.server_key);
         let signature = if shared.settings.legacy_signatures {
             let pairs = headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
             signing::sign(key, &signing::legacy_signed_data(status.as_u16(), pairs, &body))
