@@ -222,12 +222,11 @@ impl Client {
             return Ok(rebuild(status, headers, body));
         };
         let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let bunq_headers: Vec<(&str, &str)> =
-            headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))).collect();
+        let bunq_headers = headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
         let verdict = signing::verify_response(
             &server_key,
             status.as_u16(),
-            bunq_headers.iter().copied(),
+            bunq_headers,
             &body,
             text(headers::SERVER_SIGNATURE),
         );

@@ -22,6 +22,7 @@ mod objects;
 mod pagination;
 pub mod rate_limit;
 mod retry;
+mod rsa_backend;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 mod secret;
