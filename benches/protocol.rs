@@ -293,9 +293,10 @@ fn report(memory: Option<(u64, u64)>) {
 
 fn main() {
     let mut criterion = Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(20)
+        // Client and server share two cores here: short runs are noisy, so measure for longer.
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .sample_size(40)
         .configure_from_args();
     let keys = keys();
     crypto(&mut criterion, &keys);
