@@ -34,7 +34,7 @@ impl Default for Backend {
 pub(crate) enum Signer {
     #[cfg(feature = "aws-lc")]
     AwsLc(aws_lc_rs::rsa::KeyPair),
-    RustCrypto(SigningKey<Sha256>),
+    RustCrypto(Box<SigningKey<Sha256>>),
 }
 
 impl Signer {
@@ -48,7 +48,7 @@ impl Signer {
                     .map_err(|_| KeyError::Unusable("aws-lc rejects the key"))?;
                 Ok(Self::AwsLc(pair))
             }
-            Backend::RustCrypto => Ok(Self::RustCrypto(SigningKey::new(key.clone()))),
+            Backend::RustCrypto => Ok(Self::RustCrypto(Box::new(SigningKey::new(key.clone())))),
         }
     }
 

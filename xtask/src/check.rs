@@ -78,10 +78,10 @@ fn is_envelope(doc: &Value, reference: Option<&Value>) -> bool {
 fn unresolved_refs(doc: &Value, value: &Value, at: &Pointer, problems: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
-            if let Some(reference) = map.get("$ref") {
-                if resolve(doc, Some(reference)).is_none() {
-                    problems.push(format!("{at}: $ref {reference} does not resolve"));
-                }
+            if let Some(reference) = map.get("$ref")
+                && resolve(doc, Some(reference)).is_none()
+            {
+                problems.push(format!("{at}: $ref {reference} does not resolve"));
             }
             for (key, inner) in map {
                 unresolved_refs(doc, inner, &at.push(key), problems);

@@ -500,10 +500,11 @@ impl<'a> Importer<'a> {
     fn collect_refs(&mut self, value: &Value) {
         match value {
             Value::Object(map) => {
-                if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(SCHEMAS)) {
-                    if !self.ids.contains_key(target) && !target.starts_with("New") {
-                        self.enqueue(target);
-                    }
+                if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(SCHEMAS))
+                    && !self.ids.contains_key(target)
+                    && !target.starts_with("New")
+                {
+                    self.enqueue(target);
                 }
                 map.values().for_each(|v| self.collect_refs(v));
             }

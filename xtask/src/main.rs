@@ -55,12 +55,11 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// Positional arguments, and the options found with their values.
+type Parsed<'a> = (Vec<&'a str>, Vec<(&'a str, Option<&'a str>)>);
+
 /// Splits `--flag value` options from positional arguments.
-fn options<'a>(
-    args: &[&'a str],
-    flags: &[&str],
-    valued: &[&str],
-) -> Result<(Vec<&'a str>, Vec<(&'a str, Option<&'a str>)>), String> {
+fn options<'a>(args: &[&'a str], flags: &[&str], valued: &[&str]) -> Result<Parsed<'a>, String> {
     let mut positional = Vec::new();
     let mut found = Vec::new();
     let mut iter = args.iter();
