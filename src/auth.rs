@@ -301,6 +301,10 @@ impl ClientHooks<ClientState> for Client {
                     Some(failure) => tracing::debug!(elapsed_ms, failure = failure.encode(), "refused"),
                     None => tracing::debug!(elapsed_ms, "answered"),
                 }
+                // Errors carry it in `ApiError::warning`; on success it is in the headers and here.
+                if let Some(warning) = response.headers().get(headers::WARNING).and_then(|v| v.to_str().ok()) {
+                    tracing::warn!(warning, "bunq attached a warning");
+                }
             }
             Err(error) => tracing::debug!(elapsed_ms, %error, "no answer"),
         }

@@ -5,6 +5,8 @@
 //! - `spec diff <old.json> <new.json>`: operations and schema fields added, removed or changed
 //! - `codegen [--out FILE]`: what build.rs generates from spec/bunq.json
 
+#![forbid(unsafe_code)]
+
 mod check;
 mod diff;
 mod import;
