@@ -166,8 +166,21 @@ impl ApiContext {
     /// [`ApiContext::restore`] with options (the saved key is used; a key in the options is ignored).
     pub fn restore_with(path: impl AsRef<Path>, options: ContextOptions) -> Result<Self> {
         let path = path.as_ref();
+        let file = ContextFile::read(path).and_then(|bytes| ContextFile::parse(&bytes));
+        Self::from_file(path, file, options)
+    }
+
+    /// Reads a context saved with [`ApiContext::save_encrypted`], with its key.
+    #[cfg(feature = "aws-lc")]
+    pub fn restore_encrypted(path: impl AsRef<Path>, key: &crate::ContextKey, options: ContextOptions) -> Result<Self> {
+        let path = path.as_ref();
+        let file = ContextFile::read(path).and_then(|bytes| ContextFile::parse_sealed(&bytes, key));
+        Self::from_file(path, file, options)
+    }
+
+    fn from_file(path: &Path, file: std::result::Result<ContextFile, String>, options: ContextOptions) -> Result<Self> {
         let problem = |problem: String| Error::ContextFile { path: path.to_owned(), problem };
-        let file = ContextFile::read(path).map_err(problem)?;
+        let file = file.map_err(problem)?;
         let key = PrivateKey::from_pem(&file.private_key_pem).map_err(|e| problem(format!("private key: {e}")))?;
         let server_key =
             PublicKey::from_pem(&file.server_public_key_pem).map_err(|e| problem(format!("server public key: {e}")))?;
@@ -191,6 +204,20 @@ impl ApiContext {
     /// Writes the context to `path` atomically, readable by the owner only.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
+        self.to_file()?.write(path, None).map_err(|problem| Error::ContextFile { path: path.to_owned(), problem })
+    }
+
+    /// [`ApiContext::save`], encrypted with `key` (AES-256-GCM). Keep the key elsewhere.
+    #[cfg(feature = "aws-lc")]
+    pub fn save_encrypted(&self, path: impl AsRef<Path>, key: &crate::ContextKey) -> Result<()> {
+        let path = path.as_ref();
+        let seal = |plain: &[u8]| crate::context_file::sealed_file(key, plain);
+        self.to_file()?
+            .write(path, Some(&seal))
+            .map_err(|problem| Error::ContextFile { path: path.to_owned(), problem })
+    }
+
+    fn to_file(&self) -> Result<ContextFile> {
         let state = self.client.inner();
         let credentials = state.credentials();
         let missing = |what: &str| Error::Context(format!("nothing to save: no {what} yet"));
@@ -200,7 +227,7 @@ impl ApiContext {
             user_id: *s.user_id,
             expires_at: s.expires_at.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
         });
-        let file = ContextFile::new(
+        Ok(ContextFile::new(
             self.environment.clone(),
             credentials.api_key.as_ref().ok_or_else(|| missing("API key"))?.expose().to_owned(),
             state.key().ok_or_else(|| missing("key"))?.to_pem()?.to_string(),
@@ -208,8 +235,7 @@ impl ApiContext {
             credentials.server_key.as_ref().ok_or_else(|| missing("server key"))?.to_pem()?,
             credentials.device_id,
             session,
-        );
-        file.write(path).map_err(|problem| Error::ContextFile { path: path.to_owned(), problem })
+        ))
     }
 
     /// Saves the context to `path` every time a new session is opened.

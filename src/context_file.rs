@@ -6,6 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const FORMAT: &str = "bunq-api-context";
+/// The same, encrypted with a [`crate::ContextKey`]: `{"format", "version", "sealed": base64}`.
+const SEALED_FORMAT: &str = "bunq-api-context-sealed";
 const VERSION: u32 = 1;
 
 /// Everything needed to resume without a new installation. Holds secrets: never `Debug`.
@@ -60,41 +62,92 @@ impl ContextFile {
 
     /// Parses a context file's bytes; says clearly what is wrong with a foreign or damaged one.
     pub fn parse(bytes: &[u8]) -> Result<Self, Problem> {
-        #[derive(Deserialize)]
-        struct Header {
-            format: Option<String>,
-            version: Option<u32>,
-        }
-        let header: Header = serde_json::from_slice(bytes)
-            .map_err(|e| format!("not a bunq-api context file (not JSON: {e}); it was left as it is"))?;
-        if header.format.as_deref() != Some(FORMAT) {
-            return Err(
-                "not a bunq-api context file (no \"format\": \"bunq-api-context\"); it was left as it is".into()
-            );
-        }
-        match header.version {
-            Some(VERSION) => {}
-            Some(v) if v > VERSION => {
-                return Err(format!("written by a newer bunq-api (format version {v}); upgrade bunq-api to read it"));
+        match header(bytes)? {
+            Kind::Plain => {
+                serde_json::from_slice(bytes).map_err(|e| format!("damaged context file ({e}); it was left as it is"))
             }
-            other => return Err(format!("unknown format version {other:?}")),
+            Kind::Sealed => Err("it is encrypted: restore it with ApiContext::restore_encrypted and its key".into()),
         }
-        serde_json::from_slice(bytes).map_err(|e| format!("damaged context file ({e}); it was left as it is"))
     }
 
-    pub fn read(path: &Path) -> Result<Self, Problem> {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
-        Self::parse(&bytes)
+    /// Parses an encrypted context file's bytes with its key.
+    #[cfg(feature = "aws-lc")]
+    pub fn parse_sealed(bytes: &[u8], key: &crate::sealing::ContextKey) -> Result<Self, Problem> {
+        use base64::Engine;
+        #[derive(Deserialize)]
+        struct Sealed {
+            sealed: String,
+        }
+        match header(bytes)? {
+            Kind::Plain => Err("it is not encrypted: restore it with ApiContext::restore".into()),
+            Kind::Sealed => {
+                let sealed: Sealed = serde_json::from_slice(bytes)
+                    .map_err(|e| format!("damaged context file ({e}); it was left as it is"))?;
+                let sealed = base64::engine::general_purpose::STANDARD
+                    .decode(sealed.sealed)
+                    .map_err(|_| "damaged context file (sealed data is not base64); it was left as it is".to_owned())?;
+                Self::parse(&crate::sealing::open(key, &sealed)?)
+            }
+        }
     }
 
-    /// Writes atomically (temporary file, fsync, rename) with owner-only permissions.
-    /// Refuses to replace a file that is not a bunq-api context.
-    pub fn write(&self, path: &Path) -> Result<(), Problem> {
+    pub fn read(path: &Path) -> Result<Vec<u8>, Problem> {
+        std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))
+    }
+
+    /// Writes atomically (temporary file, fsync, rename) with owner-only permissions, encrypted
+    /// when a key is given. Refuses to replace a file that is not a bunq-api context.
+    pub fn write(&self, path: &Path, key: Option<&Sealer<'_>>) -> Result<(), Problem> {
         if let Ok(existing) = std::fs::read(path) {
-            Self::parse(&existing).map_err(|problem| format!("refusing to overwrite it: {problem}"))?;
+            header(&existing).map_err(|problem| format!("refusing to overwrite it: {problem}"))?;
         }
-        let bytes = serde_json::to_vec_pretty(self).map_err(|e| format!("cannot encode the context: {e}"))?;
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| format!("cannot encode the context: {e}"))?;
+        if let Some(seal) = key {
+            bytes = seal(&bytes)?;
+        }
         write_atomically(path, &bytes).map_err(|e| format!("cannot write it: {e}"))
+    }
+}
+
+/// Turns a context's plain bytes into the bytes of an encrypted context file.
+pub(crate) type Sealer<'a> = dyn Fn(&[u8]) -> Result<Vec<u8>, Problem> + 'a;
+
+/// The encrypted file for a context's plain bytes.
+#[cfg(feature = "aws-lc")]
+pub(crate) fn sealed_file(key: &crate::sealing::ContextKey, plain: &[u8]) -> Result<Vec<u8>, Problem> {
+    use base64::Engine;
+    let sealed = base64::engine::general_purpose::STANDARD.encode(crate::sealing::seal(key, plain)?);
+    let file = serde_json::json!({ "format": SEALED_FORMAT, "version": VERSION, "sealed": sealed });
+    serde_json::to_vec_pretty(&file).map_err(|e| format!("cannot encode the context: {e}"))
+}
+
+enum Kind {
+    Plain,
+    Sealed,
+}
+
+/// Whether the bytes are a context file of ours, and which kind.
+fn header(bytes: &[u8]) -> Result<Kind, Problem> {
+    #[derive(Deserialize)]
+    struct Header {
+        format: Option<String>,
+        version: Option<u32>,
+    }
+    let header: Header = serde_json::from_slice(bytes)
+        .map_err(|e| format!("not a bunq-api context file (not JSON: {e}); it was left as it is"))?;
+    let kind = match header.format.as_deref() {
+        Some(FORMAT) => Kind::Plain,
+        Some(SEALED_FORMAT) => Kind::Sealed,
+        _ => {
+            return Err("not a bunq-api context file (no \"format\": \"bunq-api-context\"); it was left as it is".into());
+        }
+    };
+    match header.version {
+        Some(VERSION) => Ok(kind),
+        Some(v) if v > VERSION => {
+            Err(format!("written by a newer bunq-api (format version {v}); upgrade bunq-api to read it"))
+        }
+        other => Err(format!("unknown format version {other:?}")),
     }
 }
 

@@ -25,6 +25,8 @@ mod retry;
 mod rsa_backend;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+#[cfg(feature = "aws-lc")]
+mod sealing;
 mod secret;
 mod session;
 pub mod signing;
@@ -49,4 +51,6 @@ pub use error::{ApiError, Error, Result};
 pub use pagination::paginate;
 pub use progenitor_client::ResponseValue;
 pub use retry::RetryPolicy;
+#[cfg(feature = "aws-lc")]
+pub use sealing::ContextKey;
 pub use secret::Secret;

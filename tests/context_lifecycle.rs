@@ -123,3 +123,39 @@ async fn api_errors_carry_status_descriptions_and_response_id() {
     assert!(err.response_id().is_some());
     assert!(err.to_string().contains("490"), "{err}");
 }
+
+#[tokio::test]
+async fn encrypted_context_files_need_their_key() {
+    let sandbox = common::sandbox(SandboxConfig::default()).await;
+    let context = common::context(&sandbox, ContextOptions::new()).await;
+    let dir = common::temp_dir("sealed");
+    let (plain, sealed) = (dir.join("plain.json"), dir.join("sealed.json"));
+    context.save(&plain).unwrap();
+    let key = bunq_api::ContextKey::generate().unwrap();
+    context.save_encrypted(&sealed, &key).unwrap();
+
+    // Nothing secret is readable in the sealed file.
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&plain).unwrap()).unwrap();
+    let sealed_text = std::fs::read_to_string(&sealed).unwrap();
+    for field in ["api_key", "installation_token", "private_key_pem"] {
+        let secret = saved[field].as_str().unwrap();
+        assert!(!sealed_text.contains(&secret[secret.len() - 40..]), "{field} is readable");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&sealed).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    let err = ApiContext::restore(&sealed).unwrap_err();
+    assert!(err.to_string().contains("encrypted"), "{err}");
+    let wrong = bunq_api::ContextKey::generate().unwrap();
+    let err = ApiContext::restore_encrypted(&sealed, &wrong, ContextOptions::new()).unwrap_err();
+    assert!(err.to_string().contains("wrong key"), "{err}");
+    let restored = ApiContext::restore_encrypted(&sealed, &key, ContextOptions::new()).unwrap();
+    assert_eq!(restored.user_id(), context.user_id());
+    restored.client().get_user(&restored.user_id().unwrap()).await.unwrap();
+    // Overwriting a sealed context with a plain one (or back) is allowed: both are ours.
+    context.save(&sealed).unwrap();
+    std::fs::remove_dir_all(dir).ok();
+}
