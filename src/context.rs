@@ -28,6 +28,10 @@ pub struct ContextOptions {
     http: Option<reqwest::Client>,
     key: Option<PrivateKey>,
     timeout: Option<Duration>,
+    #[cfg(feature = "rustls")]
+    pins: Vec<crate::SpkiPin>,
+    #[cfg(feature = "rustls")]
+    roots: Vec<Vec<u8>>,
 }
 
 impl ContextOptions {
@@ -81,6 +85,19 @@ impl ContextOptions {
         self.settings.retry = policy;
         self
     }
+    /// Require one of these public keys in the server's certificate chain, on top of the usual
+    /// checks. Off by default; give at least two pins (current and backup) or building fails.
+    #[cfg(feature = "rustls")]
+    pub fn pin_certificates(mut self, pins: impl IntoIterator<Item = crate::SpkiPin>) -> Self {
+        self.pins = pins.into_iter().collect();
+        self
+    }
+    /// Trust this root certificate (DER) besides the platform's, e.g. a test CA.
+    #[cfg(feature = "rustls")]
+    pub fn add_root_certificate(mut self, der: Vec<u8>) -> Self {
+        self.roots.push(der);
+        self
+    }
     /// Discard responses with a larger body (default 16 MiB).
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.settings.max_response_bytes = limit;
@@ -88,13 +105,26 @@ impl ContextOptions {
     }
 
     fn build(self, environment: &Environment, key: Option<PrivateKey>, credentials: Credentials) -> Result<Client> {
+        #[cfg(feature = "rustls")]
+        if self.http.is_some() && !(self.pins.is_empty() && self.roots.is_empty()) {
+            return Err(Error::Context(
+                "pins and roots apply to the client built here: set them on your own reqwest::Client instead".into(),
+            ));
+        }
         let http = match self.http {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
-                .connect_timeout(Duration::from_secs(10))
-                .build()
-                .map_err(Error::Transport)?,
+            None => {
+                #[allow(unused_mut)]
+                let mut builder = reqwest::Client::builder()
+                    .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
+                    .connect_timeout(Duration::from_secs(10));
+                #[cfg(feature = "rustls")]
+                if !self.pins.is_empty() || !self.roots.is_empty() {
+                    let tls = crate::pinning::tls_config(&self.pins, &self.roots).map_err(Error::Context)?;
+                    builder = builder.tls_backend_preconfigured(tls);
+                }
+                builder.build().map_err(Error::Transport)?
+            }
         };
         let state = ClientState::new(key, self.settings, credentials);
         Ok(Client::new_with_client(environment.base_url(), http, state))

@@ -139,7 +139,9 @@ fn header(bytes: &[u8]) -> Result<Kind, Problem> {
         Some(FORMAT) => Kind::Plain,
         Some(SEALED_FORMAT) => Kind::Sealed,
         _ => {
-            return Err("not a bunq-api context file (no \"format\": \"bunq-api-context\"); it was left as it is".into());
+            return Err(
+                "not a bunq-api context file (no \"format\": \"bunq-api-context\"); it was left as it is".into()
+            );
         }
     };
     match header.version {

@@ -20,6 +20,8 @@ mod hook_failure;
 pub mod keys;
 mod objects;
 mod pagination;
+#[cfg(feature = "rustls")]
+mod pinning;
 pub mod rate_limit;
 mod retry;
 mod rsa_backend;
@@ -49,6 +51,8 @@ pub use envelope::{Created, Envelope, Listing};
 pub use environment::Environment;
 pub use error::{ApiError, Error, Result};
 pub use pagination::paginate;
+#[cfg(feature = "rustls")]
+pub use pinning::SpkiPin;
 pub use progenitor_client::ResponseValue;
 pub use retry::RetryPolicy;
 #[cfg(feature = "aws-lc")]

@@ -51,3 +51,20 @@ printf '%s' '{"Response":[{"Id":{"id":42}}]}' > "$d/body.bin"
 } > "$d/input.bin"
 case_ legacy_response server
 echo "vectors written"
+
+# TLS for the certificate-pinning tests: a CA, a leaf for 127.0.0.1/localhost signed by it, and the
+# base64 SHA-256 of each SubjectPublicKeyInfo (the pins), computed by openssl.
+mkdir -p tls
+if [ ! -f tls/ca.pem ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout tls/ca.key -out tls/ca.pem -days 36500 \
+    -subj "/CN=bunq-api test CA" -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -keyout tls/leaf.key -out tls/leaf.csr -subj "/CN=localhost" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > tls/leaf.ext
+  openssl x509 -req -in tls/leaf.csr -CA tls/ca.pem -CAkey tls/ca.key -CAcreateserial -days 36500 \
+    -extfile tls/leaf.ext -out tls/leaf.pem 2>/dev/null
+  rm -f tls/leaf.csr tls/leaf.ext tls/ca.srl
+fi
+pin() { openssl x509 -in "$1" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64; }
+pin tls/leaf.pem > tls/leaf.pin
+pin tls/ca.pem > tls/ca.pin
+openssl pkey -in keys/server.pem -pubout -outform der | openssl dgst -sha256 -binary | base64 > tls/unrelated.pin
