@@ -124,6 +124,7 @@ async fn api_errors_carry_status_descriptions_and_response_id() {
     assert!(err.to_string().contains("490"), "{err}");
 }
 
+#[cfg(feature = "aws-lc")]
 #[tokio::test]
 async fn encrypted_context_files_need_their_key() {
     let sandbox = common::sandbox(SandboxConfig::default()).await;

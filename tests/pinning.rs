@@ -1,6 +1,8 @@
 //! Certificate pinning over real TLS: a TLS front (test CA and leaf made by openssl, in
 //! tests/vectors/tls) before the embedded sandbox; pins computed by openssl.
 
+#![cfg(feature = "rustls")]
+
 mod common;
 
 use bunq_api::sandbox::SandboxConfig;

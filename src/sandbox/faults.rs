@@ -20,6 +20,12 @@ pub struct Faults {
     pub(crate) shared: Arc<Shared>,
 }
 
+impl std::fmt::Debug for Faults {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Faults").field(&*super::lock(&self.shared.faults)).finish()
+    }
+}
+
 /// The counts left of each fault.
 #[derive(Debug, Default)]
 pub(crate) struct FaultState {
