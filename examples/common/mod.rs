@@ -47,7 +47,7 @@ async fn target() -> Result<(Environment, Option<Secret>, Option<Sandbox>), Fail
 pub async fn connect(description: &str) -> Result<Connection, Failure> {
     let (environment, api_key, sandbox) = target().await?;
     if environment == Environment::Production {
-        println!("    PRODUCTION: real money");
+        println!("    PRODUCTION: real accounts and real money");
     }
     let api_key = match api_key {
         Some(key) => key,
@@ -76,6 +76,16 @@ pub async fn connect(description: &str) -> Result<Connection, Failure> {
     };
     context.save_on_renew(&context_path);
     Ok(Connection { context, context_path, sandbox })
+}
+
+/// In production, examples move money only when `BUNQ_ALLOW_REAL_PAYMENTS=1` says so.
+pub fn may_move_money(environment: &Environment) -> bool {
+    let allowed =
+        *environment != Environment::Production || std::env::var("BUNQ_ALLOW_REAL_PAYMENTS").as_deref() == Ok("1");
+    if !allowed {
+        println!("    production: payments skipped (set BUNQ_ALLOW_REAL_PAYMENTS=1 to make them with real money)");
+    }
+    allowed
 }
 
 pub fn show(amount: &Option<bunq_api::types::Amount>) -> String {
