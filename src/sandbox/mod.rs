@@ -41,7 +41,7 @@ use crate::Environment;
 use crate::keys::PrivateKey;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -190,12 +190,16 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The default server key: generated once per process, on first use. A plain `OnceLock` (not a
-/// runtime-bound cell) so that a test runtime ending mid-generation cannot leave it broken.
+/// A key generated once per process, on first use, into `cell`. A plain `OnceLock` (not a
+/// runtime-bound cell), so a test runtime ending mid-generation cannot leave it broken.
+pub(crate) fn key_once(cell: &'static OnceLock<Option<PrivateKey>>) -> Option<&'static PrivateKey> {
+    cell.get_or_init(|| PrivateKey::generate().ok()).as_ref()
+}
+
+/// The default server key, shared by the sandboxes of one process.
 fn default_server_key() -> std::io::Result<PrivateKey> {
-    static SERVER_KEY: std::sync::OnceLock<Result<PrivateKey, String>> = std::sync::OnceLock::new();
-    let key = SERVER_KEY.get_or_init(|| PrivateKey::generate().map_err(|e| e.to_string()));
-    key.clone().map_err(std::io::Error::other)
+    static SERVER_KEY: OnceLock<Option<PrivateKey>> = OnceLock::new();
+    key_once(&SERVER_KEY).cloned().ok_or_else(|| std::io::Error::other("could not generate the server key"))
 }
 
 /// A running sandbox server. Dropping it stops the server; [`shutdown`](Self::shutdown)

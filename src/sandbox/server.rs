@@ -223,12 +223,11 @@ fn check_caller(
     }
 }
 
-/// A key other than the server's, for the wrong-key fault: made once per process, on first
-/// use, on the calling thread (a runtime-bound cell could be left empty when a test's runtime
-/// ends mid-initialisation, and the fault must never fall back to the real key).
+/// A key other than the server's, for the wrong-key fault (the fault must never fall back to
+/// the real key: without this one it sends no signature).
 fn impostor_key() -> Option<&'static PrivateKey> {
     static IMPOSTOR: std::sync::OnceLock<Option<PrivateKey>> = std::sync::OnceLock::new();
-    IMPOSTOR.get_or_init(|| PrivateKey::generate().ok()).as_ref()
+    super::key_once(&IMPOSTOR)
 }
 
 /// The HTTP response: protocol headers, the signature (or not), and the body (maybe tampered).
