@@ -15,7 +15,14 @@
 //!   --no-signature-check     accept requests without a valid X-Bunq-Client-Signature
 //!   --server-key PEM_FILE    sign responses with this PKCS#8 key instead of a generated one
 //!   --fail-next STATUS:N     answer the next N token-carrying calls with STATUS (signed)
+//!   --fail-unsigned-next STATUS:N
+//!                            the same without a signature, as bunq's rate limiter answers 429
+//!   --gateway-error-next STATUS:N
+//!                            answer like a load balancer: STATUS with an HTML page, unsigned
+//!   --drop-signature-next N  send the next N answers without X-Bunq-Server-Signature
 //!   --tamper-next N          change the next N response bodies after signing
+//!   --faults-on all|reads|writes
+//!                            which calls the faults above count (default all; reads are GETs)
 
 use bunq_api::keys::PrivateKey;
 use bunq_api::sandbox::{Sandbox, SandboxConfig};
@@ -34,11 +41,28 @@ struct Options {
     no_signature_check: bool,
     server_key: Option<String>,
     fail_next: Option<(u16, u32)>,
+    fail_unsigned_next: Option<(u16, u32)>,
+    gateway_error_next: Option<(u16, u32)>,
+    drop_signature_next: Option<u32>,
     tamper_next: Option<u32>,
+    faults_on: Option<String>,
 }
 
 const USAGE: &str = "usage: sandbox_server [--listen ADDR] [--session-timeout SECS] [--legacy-signatures] \
-[--rate-limits] [--no-signature-check] [--server-key PEM_FILE] [--fail-next STATUS:N] [--tamper-next N]";
+[--rate-limits] [--no-signature-check] [--server-key PEM_FILE] [--fail-next STATUS:N] \
+[--fail-unsigned-next STATUS:N] [--gateway-error-next STATUS:N] [--drop-signature-next N] [--tamper-next N] \
+[--faults-on all|reads|writes]";
+
+/// `STATUS:N`.
+fn status_count(name: &str, text: &str) -> Result<(u16, u32), String> {
+    let parsed = text.split_once(':').and_then(|(s, n)| Some((s.parse().ok()?, n.parse().ok()?)));
+    parsed.ok_or(format!("{name}: {text:?} is not STATUS:N"))
+}
+
+/// `N`.
+fn count(name: &str, text: &str) -> Result<u32, String> {
+    text.parse().map_err(|_| format!("{name}: {text:?} is not a count"))
+}
 
 fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
     let mut options = Options::default();
@@ -60,15 +84,17 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
             "--rate-limits" => options.rate_limits = true,
             "--no-signature-check" => options.no_signature_check = true,
             "--server-key" => options.server_key = Some(value("--server-key")?),
-            "--fail-next" => {
-                let text = value("--fail-next")?;
-                let parsed = text.split_once(':').and_then(|(s, n)| Some((s.parse().ok()?, n.parse().ok()?)));
-                options.fail_next = Some(parsed.ok_or(format!("--fail-next: {text:?} is not STATUS:N"))?);
-            }
-            "--tamper-next" => {
-                let text = value("--tamper-next")?;
-                options.tamper_next =
-                    Some(text.parse().map_err(|_| format!("--tamper-next: {text:?} is not a count"))?);
+            "--fail-next" => options.fail_next = Some(status_count(&arg, &value(&arg)?)?),
+            "--fail-unsigned-next" => options.fail_unsigned_next = Some(status_count(&arg, &value(&arg)?)?),
+            "--gateway-error-next" => options.gateway_error_next = Some(status_count(&arg, &value(&arg)?)?),
+            "--drop-signature-next" => options.drop_signature_next = Some(count(&arg, &value(&arg)?)?),
+            "--tamper-next" => options.tamper_next = Some(count(&arg, &value(&arg)?)?),
+            "--faults-on" => {
+                let scope = value(&arg)?;
+                if !matches!(scope.as_str(), "all" | "reads" | "writes") {
+                    return Err(format!("--faults-on: {scope:?} is not all, reads or writes"));
+                }
+                options.faults_on = Some(scope);
             }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
@@ -112,11 +138,25 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let faults = match options.faults_on.as_deref() {
+        Some("reads") => sandbox.faults().reads(),
+        Some("writes") => sandbox.faults().writes(),
+        _ => sandbox.faults(),
+    };
     if let Some((status, n)) = options.fail_next {
-        sandbox.faults().fail(status, n);
+        faults.fail(status, n);
+    }
+    if let Some((status, n)) = options.fail_unsigned_next {
+        faults.fail_unsigned(status, n);
+    }
+    if let Some((status, n)) = options.gateway_error_next {
+        faults.gateway_error(status, n);
+    }
+    if let Some(n) = options.drop_signature_next {
+        faults.drop_signature(n);
     }
     if let Some(n) = options.tamper_next {
-        sandbox.faults().tamper_body(n);
+        faults.tamper_body(n);
     }
     let mut stdout = std::io::stdout().lock();
     if writeln!(stdout, "{}", sandbox.base_url()).and_then(|()| stdout.flush()).is_err() {
@@ -141,7 +181,9 @@ mod tests {
     #[test]
     fn arguments_parse() {
         let options = parse(args(
-            "--listen 127.0.0.1:0 --session-timeout 30 --legacy-signatures --rate-limits --no-signature-check --fail-next 503:2 --tamper-next 1",
+            "--listen 127.0.0.1:0 --session-timeout 30 --legacy-signatures --rate-limits --no-signature-check \
+             --fail-next 503:2 --fail-unsigned-next 429:3 --gateway-error-next 504:1 --drop-signature-next 7 \
+             --tamper-next 1 --faults-on reads",
         ))
         .unwrap();
         assert_eq!(
@@ -154,11 +196,24 @@ mod tests {
                 no_signature_check: true,
                 server_key: None,
                 fail_next: Some((503, 2)),
+                fail_unsigned_next: Some((429, 3)),
+                gateway_error_next: Some((504, 1)),
+                drop_signature_next: Some(7),
                 tamper_next: Some(1),
+                faults_on: Some("reads".to_owned()),
             }
         );
         assert_eq!(parse(Vec::new()).unwrap(), Options::default());
-        for bad in ["--listen", "--listen nowhere", "--session-timeout 0", "--fail-next 503", "--bogus", "--help"] {
+        for bad in [
+            "--listen",
+            "--listen nowhere",
+            "--session-timeout 0",
+            "--fail-next 503",
+            "--faults-on gets",
+            "--drop-signature-next x",
+            "--bogus",
+            "--help",
+        ] {
             assert!(parse(args(bad)).is_err(), "{bad}");
         }
     }

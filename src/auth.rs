@@ -6,16 +6,17 @@ use crate::api::Client;
 use crate::client_state::{ClientState, TokenKind};
 use crate::headers;
 use crate::hook_failure::HookFailure;
-use crate::retry::{is_retryable_status, jitter};
+use crate::retry::{self, Answer, CallKind, History, Next, jitter};
 use crate::secret::Secret;
 use crate::signing;
+use crate::signing::SignatureError;
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tracing::Instrument;
 
 tokio::task_local! {
@@ -145,81 +146,84 @@ impl Client {
         Ok(())
     }
 
-    /// Sends, verifies, and decides whether to try again: reads on 429/491/5xx or no answer
-    /// (bounded, with backoff), any call once after bunq rejected the session token (a 401
-    /// means the call was not executed). A write that got no answer is "outcome unknown".
+    /// Sends, verifies, and follows [`retry::decide`] until there is an answer for the caller.
     async fn send(&self, mut request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        let state = self.inner();
-        let policy = state.settings().retry;
-        let is_read = request.method() == Method::GET;
-        let uses_session = crate::api::operation_auth(info.operation_id) == Some(TokenKind::Session);
-        let (mut attempt, mut reauthenticated) = (0, false);
+        let policy = self.inner().settings().retry;
+        let call = CallKind {
+            read: request.method() == Method::GET,
+            uses_session: crate::api::operation_auth(info.operation_id) == Some(TokenKind::Session),
+        };
+        let mut history = History::default();
         loop {
-            let mut spare = request.try_clone();
+            let spare = request.try_clone();
             let request_id = request_id_of(&request);
             let sent_token =
                 request.headers().get(headers::AUTHENTICATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-            let response = match self.verified(request, info).await {
-                Ok(response) => response,
-                Err(error) if is_read && attempt < policy.max_retries && spare.is_some() => {
-                    tracing::debug!(operation = info.operation_id, %error, attempt, "no answer; retrying");
-                    tokio::time::sleep(policy.delay(attempt, jitter())).await;
-                    attempt += 1;
-                    request = spare.take().expect("checked above");
-                    renew_request_id(&mut request);
-                    continue;
+            let attempt = self.exchange(request, info).await;
+            let (answer, retry_after) = match &attempt {
+                Err(error) => (Answer::Nothing { maybe_sent: !error.is_connect() }, None),
+                Ok(Attempt::Verified { status, .. }) => (Answer::Verified { status: status.as_u16() }, None),
+                Ok(Attempt::Unverified { status, retry_after, .. }) => {
+                    (Answer::Unverified { status: *status }, *retry_after)
                 }
-                // Never connected: the write certainly did not happen.
-                Err(error) if is_read || error.is_connect() => return Err(error),
-                Err(error) => {
-                    let failure = HookFailure::OutcomeUnknown { request_id, message: error.to_string() };
-                    return Ok(failed(failure));
-                }
+                Ok(Attempt::TooLarge { limit }) => return Ok(failed(HookFailure::TooLarge { limit: *limit })),
             };
-            let verified = response.extensions().get::<Arc<HookFailure>>().is_none();
-            let status = response.status().as_u16();
-            match spare {
-                Some(mut again) if verified && status == 401 && uses_session && !reauthenticated => {
-                    let token = match self.renew_session(sent_token.as_deref()).await {
-                        Ok(token) => token,
-                        Err(_) => return Ok(response),
-                    };
-                    let Ok(value) = sensitive(&token) else { return Ok(response) };
+            let next = retry::decide(call, answer, history, &policy, retry_after, jitter());
+            tracing::debug!(operation = info.operation_id, ?answer, ?next, retries = history.retries, "attempt");
+            match (next, spare) {
+                (Next::Retry { wait, same_request_id }, Some(mut again)) => {
+                    tokio::time::sleep(wait).await;
+                    if !same_request_id {
+                        renew_request_id(&mut again);
+                    }
+                    history.retries += 1;
+                    history.write_retried_unverified |= !call.read && matches!(answer, Answer::Unverified { .. });
+                    request = again;
+                }
+                (Next::Reauthenticate, Some(mut again)) => {
+                    let Ok(token) = self.renew_session(sent_token.as_deref()).await else { return deliver(attempt) };
+                    let Ok(value) = sensitive(&token) else { return deliver(attempt) };
                     again.headers_mut().insert(HeaderName::from_static(headers::AUTHENTICATION), value);
                     renew_request_id(&mut again);
                     tracing::debug!(operation = info.operation_id, "session rejected; renewed and replaying once");
-                    reauthenticated = true;
+                    history.reauthenticated = true;
                     request = again;
                 }
-                Some(mut again)
-                    if verified && is_read && is_retryable_status(status) && attempt < policy.max_retries =>
-                {
-                    tracing::debug!(operation = info.operation_id, status, attempt, "retrying a read");
-                    tokio::time::sleep(policy.delay(attempt, jitter())).await;
-                    renew_request_id(&mut again);
-                    attempt += 1;
-                    request = again;
+                (Next::OutcomeUnknown, _) => {
+                    let message = unknown_outcome_cause(&attempt);
+                    return Ok(failed(HookFailure::OutcomeUnknown { request_id, message }));
                 }
-                _ => return Ok(response),
+                (Next::Refuse | Next::GiveUp, _) => match attempt {
+                    Ok(Attempt::Unverified { status, problem, response_id, .. }) => {
+                        let failure = if next == Next::Refuse {
+                            HookFailure::Signature { problem, response_id }
+                        } else {
+                            HookFailure::Unverified { status, problem, retries: history.retries }
+                        };
+                        return Ok(failed(failure));
+                    }
+                    other => return deliver(other),
+                },
+                _ => return deliver(attempt),
             }
         }
     }
 
-    /// One exchange: the body read within the size limit and bunq's signature checked. A failure
-    /// travels to `post` in the response's extensions, the unverified body already dropped.
-    async fn verified(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    /// One exchange: the body read within the size limit and bunq's signature checked. An
+    /// unverified body is dropped here; only its status and headers' hints go on.
+    async fn exchange(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<Attempt> {
         let mut response = self.client().execute(request).await?;
         let state = self.inner();
         let status = response.status();
         let limit = state.settings().max_response_bytes;
         let Some(body) = read_body(&mut response, limit).await? else {
-            return Ok(failed(HookFailure::TooLarge { limit }));
+            return Ok(Attempt::TooLarge { limit });
         };
         let headers = std::mem::take(response.headers_mut());
         // Calls without a token (installation, sandbox user) come before there is a key to check with.
         let server_key = state.credentials().server_key.clone();
         let (Some(server_key), Some(_)) = (server_key, crate::api::operation_auth(info.operation_id)) else {
-            return Ok(rebuild(status, headers, body));
+            return Ok(Attempt::Verified { status, headers, body });
         };
         let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let bunq_headers = headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
@@ -230,13 +234,56 @@ impl Client {
             &body,
             text(headers::SERVER_SIGNATURE),
         );
-        match verdict {
-            Ok(_) => Ok(rebuild(status, headers, body)),
-            Err(problem) => {
-                let response_id = text(headers::RESPONSE_ID).map(str::to_owned);
-                Ok(failed(HookFailure::Signature { problem, response_id }))
-            }
+        Ok(match verdict {
+            Ok(_) => Attempt::Verified { status, headers, body },
+            Err(problem) => Attempt::Unverified {
+                status: status.as_u16(),
+                problem,
+                response_id: text(headers::RESPONSE_ID).map(str::to_owned),
+                retry_after: text("retry-after").and_then(retry::parse_retry_after),
+            },
+        })
+    }
+}
+
+/// What one exchange gave.
+enum Attempt {
+    /// Signed by bunq, or a call that needs no signature.
+    Verified { status: reqwest::StatusCode, headers: HeaderMap, body: Bytes },
+    /// The signature failed: the body is gone, the status and hints are kept.
+    Unverified { status: u16, problem: SignatureError, response_id: Option<String>, retry_after: Option<Duration> },
+    /// The body was over the limit and was dropped.
+    TooLarge { limit: usize },
+}
+
+/// Hands an attempt to progenitor as it is.
+fn deliver(attempt: reqwest::Result<Attempt>) -> reqwest::Result<reqwest::Response> {
+    Ok(match attempt? {
+        Attempt::Verified { status, headers, body } => rebuild(status, headers, body),
+        Attempt::Unverified { problem, response_id, .. } => failed(HookFailure::Signature { problem, response_id }),
+        Attempt::TooLarge { limit } => failed(HookFailure::TooLarge { limit }),
+    })
+}
+
+/// Why a write's outcome is unknown, in words.
+fn unknown_outcome_cause(attempt: &reqwest::Result<Attempt>) -> String {
+    match attempt {
+        Err(error) => error.to_string(),
+        Ok(Attempt::Unverified { status, .. }) => {
+            format!("a load balancer in front of bunq answered {status} without a valid server signature")
         }
+        Ok(Attempt::Verified { status, body, .. }) => {
+            let said = serde_json::from_slice::<crate::api::types::ErrorResponse>(body)
+                .map(|e| e.error.into_iter().map(|d| d.error_description).collect::<Vec<_>>().join("; "))
+                .unwrap_or_default();
+            format!(
+                "an earlier attempt was answered without a valid server signature, and bunq refused the repeat \
+                 under the same request id with status {}{}{said}",
+                status.as_u16(),
+                if said.is_empty() { "" } else { ": " }
+            )
+        }
+        Ok(Attempt::TooLarge { limit }) => format!("the answer was over {limit} bytes"),
     }
 }
 
@@ -298,7 +345,7 @@ impl ClientHooks<ClientState> for Client {
                     span.record("response_id", tracing::field::display(id));
                 }
                 match response.extensions().get::<Arc<HookFailure>>() {
-                    Some(failure) => tracing::debug!(elapsed_ms, failure = failure.encode(), "refused"),
+                    Some(failure) => tracing::debug!(elapsed_ms, %failure, "refused"),
                     None => tracing::debug!(elapsed_ms, "answered"),
                 }
                 // Errors carry it in `ApiError::warning`; on success it is in the headers and here.
@@ -317,7 +364,7 @@ impl ClientHooks<ClientState> for Client {
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         match result.as_ref().ok().and_then(|r| r.extensions().get::<Arc<HookFailure>>()) {
-            Some(failure) => Err(progenitor_client::Error::Custom(failure.encode())),
+            Some(failure) => Err(progenitor_client::Error::Custom(failure.to_string())),
             None => Ok(()),
         }
     }

@@ -88,12 +88,14 @@ impl ContextOptions {
     /// Require one of these public keys in the server's certificate chain, on top of the usual
     /// checks. Off by default; give at least two pins (current and backup) or building fails.
     #[cfg(feature = "rustls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
     pub fn pin_certificates(mut self, pins: impl IntoIterator<Item = crate::SpkiPin>) -> Self {
         self.pins = pins.into_iter().collect();
         self
     }
     /// Trust this root certificate (DER) besides the platform's, e.g. a test CA.
     #[cfg(feature = "rustls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
     pub fn add_root_certificate(mut self, der: Vec<u8>) -> Self {
         self.roots.push(der);
         self
@@ -202,6 +204,7 @@ impl ApiContext {
 
     /// Reads a context saved with [`ApiContext::save_encrypted`], with its key.
     #[cfg(feature = "aws-lc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
     pub fn restore_encrypted(path: impl AsRef<Path>, key: &crate::ContextKey, options: ContextOptions) -> Result<Self> {
         let path = path.as_ref();
         let file = ContextFile::read(path).and_then(|bytes| ContextFile::parse_sealed(&bytes, key));
@@ -239,6 +242,7 @@ impl ApiContext {
 
     /// [`ApiContext::save`], encrypted with `key` (AES-256-GCM). Keep the key elsewhere.
     #[cfg(feature = "aws-lc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
     pub fn save_encrypted(&self, path: impl AsRef<Path>, key: &crate::ContextKey) -> Result<()> {
         let path = path.as_ref();
         let seal = |plain: &[u8]| crate::context_file::sealed_file(key, plain);

@@ -22,6 +22,17 @@ pub enum Error {
         /// bunq's id of the discarded response, if it had one.
         response_id: Option<String>,
     },
+    /// An answer without a valid server signature, acted on for its status alone: a 429 from
+    /// bunq's rate limiter or a 502/503/504 from a load balancer in front of bunq, once the
+    /// retries ran out. Its body was not read. The call was not executed (429) or was a read.
+    Unverified {
+        /// The status the answer carried.
+        status: u16,
+        /// How its signature failed.
+        problem: SignatureError,
+        /// Retries made before giving up.
+        retries: u32,
+    },
     /// The response body was larger than the client accepts; it was discarded.
     ResponseTooLarge {
         /// The limit in bytes.
@@ -74,6 +85,7 @@ impl Error {
         match self {
             Self::Api(api) => Some(api.status),
             Self::Transport(e) => e.status().map(|s| s.as_u16()),
+            Self::Unverified { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -119,9 +131,13 @@ impl Error {
     pub fn is_server_error(&self) -> bool {
         self.status().is_some_and(|s| (500..600).contains(&s))
     }
-    /// The response was not signed by bunq's key and was discarded.
+    /// The response was not signed by bunq's key and was discarded as an attack.
     pub fn is_server_signature(&self) -> bool {
         matches!(self, Self::ServerSignature { .. })
+    }
+    /// An unsigned 429 or 502/503/504 from bunq's front door, after the retries (see [`Error::Unverified`]).
+    pub fn is_unverified(&self) -> bool {
+        matches!(self, Self::Unverified { .. })
     }
     /// No answer reached us (connection, timeout, TLS).
     pub fn is_transport(&self) -> bool {
@@ -140,45 +156,147 @@ impl Error {
     }
 }
 
+/// The start of the sentence for a refused server signature.
+pub(crate) const SIGNATURE_REFUSED: &str = "bunq's answer was refused: its server signature is ";
+const SIGNATURE_ADVICE: &str = ". An answer not signed with this installation's server key is treated as an attack \
+and never used; if this keeps happening, check that the base URL points at bunq and that nothing on the way \
+rewrites answers.";
+/// The start of the sentence for a context problem.
+pub(crate) const CONTEXT_PREFIX: &str = "the API context cannot make this call: ";
+const TOO_LARGE: (&str, &str) = (
+    "bunq's answer was larger than ",
+    " bytes and was discarded; raise ContextOptions::max_response_bytes if answers this large are expected.",
+);
+const OUTCOME_UNKNOWN: (&str, &str, &str) = (
+    "a write got no trustworthy answer (",
+    "), so it may or may not have been executed. Look it up before acting on it, or send it again only under \
+request id ",
+    ": bunq refuses a request id it has seen.",
+);
+
+/// How an answer's server signature failed, as a phrase: "without a server signature", ….
+fn signature_phrase(problem: SignatureError) -> &'static str {
+    match problem {
+        SignatureError::Missing => "without a server signature",
+        SignatureError::Malformed => "with a malformed server signature",
+        _ => "with a server signature that does not verify",
+    }
+}
+
+fn retries_phrase(retries: u32) -> String {
+    match retries {
+        0 => String::new(),
+        1 => ", still after 1 retry".to_owned(),
+        n => format!(", still after {n} retries"),
+    }
+}
+
+/// The sentence for an unverified front-door answer.
+fn unverified_sentence(status: u16, problem: SignatureError, retries: u32) -> String {
+    let (signature, retries) = (signature_phrase(problem), retries_phrase(retries));
+    match status {
+        429 => format!(
+            "bunq's rate limiter answered 429 {signature}{retries}; the call was not executed. \
+             Slow down and try again in a few seconds."
+        ),
+        502..=504 => format!(
+            "a load balancer in front of bunq answered {status} {signature}{retries}; bunq may be briefly \
+             unavailable. Try again in a little while."
+        ),
+        _ => format!("an answer with status {status} came {signature}{retries} and was not used."),
+    }
+}
+
+/// Status and retries of an unverified-answer sentence (the signature phrase is checked by the caller).
+pub(crate) fn unverified_parts(sentence: &str) -> Option<(u16, u32)> {
+    let status_text =
+        ["bunq's rate limiter answered ", "a load balancer in front of bunq answered ", "an answer with status "]
+            .iter()
+            .find_map(|prefix| sentence.strip_prefix(prefix))?;
+    let status = status_text.get(..3)?.parse().ok()?;
+    let retries = match sentence.split_once(", still after ") {
+        Some((_, rest)) => rest.split_once(' ')?.0.parse().ok()?,
+        None => 0,
+    };
+    Some((status, retries))
+}
+
+/// The limit named by a too-large sentence.
+pub(crate) fn too_large_limit(sentence: &str) -> Option<usize> {
+    sentence.strip_prefix(TOO_LARGE.0)?.strip_suffix(TOO_LARGE.1)?.parse().ok()
+}
+
+/// Request id and message of an outcome-unknown sentence.
+pub(crate) fn outcome_unknown_parts(sentence: &str) -> Option<(String, String)> {
+    let inner = sentence.strip_prefix(OUTCOME_UNKNOWN.0)?.strip_suffix(OUTCOME_UNKNOWN.2)?;
+    let (message, request_id) = inner.rsplit_once(OUTCOME_UNKNOWN.1)?;
+    Some((request_id.to_owned(), message.to_owned()))
+}
+
+/// Response id and problem of a refused-signature sentence.
+pub(crate) fn signature_parts(sentence: &str) -> Option<(&str, Option<&str>)> {
+    let inner = sentence.strip_prefix(SIGNATURE_REFUSED)?.strip_suffix(SIGNATURE_ADVICE)?;
+    match inner.split_once(" (response id ") {
+        Some((problem, id)) => Some((problem, Some(id.strip_suffix(')')?))),
+        None => Some((inner, None)),
+    }
+}
+
+/// What to do about an error status bunq gave, as a sentence (empty when the descriptions say it).
+fn advice(status: u16) -> &'static str {
+    match status {
+        400 => " Check the request against bunq's documentation.",
+        401 => " The token is wrong or expired: open a new session.",
+        403 => " The API key may not be used from this IP address, or the call is not allowed for it.",
+        404 => " No such object for this user.",
+        405 => " This endpoint does not take this method.",
+        429 => " Too many calls: wait a few seconds and try again.",
+        466 => " The request signature is missing or wrong: check the installation key.",
+        491 => " bunq is in maintenance: try again later.",
+        500..=599 => " bunq failed to answer: try again later.",
+        _ => "",
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Api(api) => {
-                write!(f, "bunq answered {}", api.status)?;
+                write!(f, "bunq refused the call with status {}", api.status)?;
                 if !api.descriptions.is_empty() {
                     write!(f, ": {}", api.descriptions.join("; "))?;
                 }
                 if let Some(id) = &api.response_id {
                     write!(f, " (response id {id})")?;
                 }
-                match api.status {
-                    401 => f.write_str("; the token is wrong or expired: open a new session"),
-                    429 => f.write_str("; rate limited: wait a few seconds and retry"),
-                    466 => f.write_str("; the request signature is missing or wrong: check the installation key"),
-                    491 => f.write_str("; bunq is in maintenance: retry later"),
-                    _ => Ok(()),
-                }
+                f.write_str(".")?;
+                f.write_str(advice(api.status))
             }
             Self::ServerSignature { problem, response_id } => {
-                write!(f, "response rejected, its server signature is {problem}")?;
+                write!(f, "{SIGNATURE_REFUSED}{problem}")?;
                 if let Some(id) = response_id {
                     write!(f, " (response id {id})")?;
                 }
-                f.write_str("; it was not signed by the server key of this installation and was treated as an attack")
+                f.write_str(SIGNATURE_ADVICE)
             }
-            Self::ResponseTooLarge { limit } => {
-                write!(f, "response body over {limit} bytes; it was discarded (raise the limit if this is expected)")
+            Self::Unverified { status, problem, retries } => {
+                f.write_str(&unverified_sentence(*status, *problem, *retries))
             }
-            Self::Transport(e) => write!(f, "no answer from the server: {e}"),
-            Self::OutcomeUnknown { request_id, message } => write!(
-                f,
-                "a write got no answer ({message}); it may have been executed: retry it only under request id {request_id}"
-            ),
-            Self::Decode(message) => write!(f, "unexpected response shape: {message}"),
-            Self::InvalidRequest(message) => write!(f, "invalid request: {message}"),
-            Self::Context(message) => write!(f, "API context: {message}"),
-            Self::ContextFile { path, problem } => write!(f, "context file {}: {problem}", path.display()),
-            Self::Key(e) => write!(f, "key: {e}"),
+            Self::ResponseTooLarge { limit } => write!(f, "{}{limit}{}", TOO_LARGE.0, TOO_LARGE.1),
+            Self::Transport(e) => {
+                write!(f, "no answer from the server ({e}); check the network connection and the base URL")
+            }
+            Self::OutcomeUnknown { request_id, message } => {
+                let (start, middle, end) = OUTCOME_UNKNOWN;
+                write!(f, "{start}{message}{middle}{request_id}{end}")
+            }
+            Self::Decode(message) => write!(f, "bunq's answer does not have the expected shape: {message}"),
+            Self::InvalidRequest(message) => write!(f, "the request could not be made: {message}"),
+            Self::Context(message) => write!(f, "{CONTEXT_PREFIX}{message}"),
+            Self::ContextFile { path, problem } => {
+                write!(f, "the context file {} cannot be used: {problem}", path.display())
+            }
+            Self::Key(e) => write!(f, "the key cannot be used: {e}"),
         }
     }
 }
@@ -188,7 +306,7 @@ impl std::error::Error for Error {
         match self {
             Self::Transport(e) => Some(e),
             Self::Key(e) => Some(e),
-            Self::ServerSignature { problem, .. } => Some(problem),
+            Self::ServerSignature { problem, .. } | Self::Unverified { problem, .. } => Some(problem),
             _ => None,
         }
     }
@@ -230,7 +348,10 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
             // The payload is not quoted: it may hold tokens.
             E::InvalidResponsePayload(_, e) => Self::Decode(e.to_string()),
             E::InvalidRequest(message) => Self::InvalidRequest(message),
-            E::Custom(message) => crate::hook_failure::HookFailure::decode(&message).into(),
+            E::Custom(message) => match crate::hook_failure::HookFailure::decode(&message) {
+                Some(failure) => failure.into(),
+                None => Self::InvalidRequest(message),
+            },
         }
     }
 }

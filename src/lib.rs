@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+// docs.rs (nightly, `--cfg docsrs`) marks each feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 /// The client and types generated from `spec/bunq.json` by `build.rs` (progenitor).
@@ -26,6 +28,7 @@ pub mod rate_limit;
 mod retry;
 mod rsa_backend;
 #[cfg(feature = "sandbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod sandbox;
 #[cfg(feature = "aws-lc")]
 mod sealing;
@@ -52,9 +55,11 @@ pub use environment::Environment;
 pub use error::{ApiError, Error, Result};
 pub use pagination::paginate;
 #[cfg(feature = "rustls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
 pub use pinning::SpkiPin;
 pub use progenitor_client::ResponseValue;
 pub use retry::RetryPolicy;
 #[cfg(feature = "aws-lc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
 pub use sealing::ContextKey;
 pub use secret::Secret;

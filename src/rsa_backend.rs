@@ -16,6 +16,7 @@ use sha2::Sha256;
 pub enum Backend {
     /// aws-lc-rs: constant-time and fast. The default with feature `aws-lc`.
     #[cfg(feature = "aws-lc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
     AwsLc,
     /// The pure-Rust `rsa` crate. Not constant-time; the default without feature `aws-lc`.
     RustCrypto,

@@ -34,12 +34,15 @@ async fn setup() -> (Sandbox, ApiContext) {
 async fn no_response_is_accepted_after_tampering() {
     let (sandbox, context) = setup().await;
     let faults = sandbox.faults();
-    let kinds: [(&str, &dyn Fn(u32)); 5] = [
+    let kinds: [(&str, &dyn Fn(u32)); 7] = [
         ("tampered body", &|n| faults.tamper_body(n)),
         ("wrong key", &|n| faults.sign_with_wrong_key(n)),
         ("no signature", &|n| faults.drop_signature(n)),
-        ("unsigned 429", &|n| faults.fail_unsigned(429, n)),
         ("unsigned 500", &|n| faults.fail_unsigned(500, n)),
+        ("unsigned 401", &|n| faults.fail_unsigned(401, n)),
+        // The front door's answers are acted on for their status, never used as data.
+        ("unsigned 429", &|n| faults.fail_unsigned(429, n)),
+        ("gateway 503", &|n| faults.gateway_error(503, n)),
     ];
     let mut accepted_after_tampering = 0;
     for (name, inject) in kinds {
@@ -51,6 +54,12 @@ async fn no_response_is_accepted_after_tampering() {
                 Ok(_) => {
                     eprintln!("{name}: a response was accepted");
                     accepted_after_tampering += 1
+                }
+                Err(error) if name == "unsigned 429" => {
+                    assert!(error.is_unverified() && error.is_rate_limited(), "{error}")
+                }
+                Err(error) if name == "gateway 503" => {
+                    assert!(error.is_unverified() && error.is_server_error(), "{error}")
                 }
                 Err(error) => assert!(error.is_server_signature(), "{name}: {error}"),
             }
@@ -66,10 +75,14 @@ async fn no_response_is_accepted_after_tampering() {
 async fn storms_delays_and_resets_on_reads_recover() {
     let (sandbox, context) = setup().await;
     let faults = sandbox.faults();
-    let storms: [(&str, &dyn Fn()); 6] = [
+    let storms: [(&str, &dyn Fn()); 10] = [
         ("429 x2", &|| faults.fail(429, 2)),
+        ("unsigned 429 x3", &|| faults.fail_unsigned(429, 3)),
         ("500 x3", &|| faults.fail(500, 3)),
         ("503 x1", &|| faults.fail(503, 1)),
+        ("gateway 502 x1", &|| faults.gateway_error(502, 1)),
+        ("gateway 503 x3", &|| faults.gateway_error(503, 3)),
+        ("gateway 504 x2", &|| faults.gateway_error(504, 2)),
         ("491 x2", &|| faults.fail(491, 2)),
         ("delay beyond the timeout", &|| faults.delay(Duration::from_secs(2), 1)),
         ("connection reset", &|| faults.reset_connection(2)),
@@ -87,6 +100,12 @@ async fn storms_delays_and_resets_on_reads_recover() {
     // Beyond the bound the error reaches the caller, typed.
     faults.fail(491, 10);
     assert!(read(&context).await.unwrap_err().is_maintenance());
+    faults.fail_unsigned(429, 10);
+    let error = read(&context).await.unwrap_err();
+    assert!(error.is_rate_limited() && error.is_unverified() && !error.is_server_signature(), "{error}");
+    faults.gateway_error(504, 10);
+    let error = read(&context).await.unwrap_err();
+    assert!(error.is_server_error() && error.is_unverified() && error.status() == Some(504), "{error}");
     faults.clear();
     println!("requests failed that should have succeeded after recovery: {failed_after_recovery}");
     assert_eq!(failed_after_recovery, 0);
@@ -100,8 +119,8 @@ async fn writes_are_never_duplicated() {
     common::fund(&context, account, "100.00").await;
     let faults = sandbox.faults();
     let client = context.client();
-    let mut sent = 0;
-    for (i, fault) in ["reset", "delay", "429", "500"].iter().enumerate() {
+    let cases = ["reset", "delay", "429", "unsigned 429", "forged 429", "gateway 503", "500"];
+    for (i, fault) in cases.iter().enumerate() {
         let description = format!("once-{i}");
         let body = common::payment("1.00", Pointer::email("sugardaddy@bunq.com"), &description);
         let request_id = bunq_api::headers::new_request_id();
@@ -109,37 +128,42 @@ async fn writes_are_never_duplicated() {
             "reset" => faults.reset_connection(1),
             "delay" => faults.delay(Duration::from_secs(2), 1),
             "429" => faults.fail(429, 1),
+            "unsigned 429" => faults.fail_unsigned(429, 2),
+            "forged 429" => faults.forge_after_executing(429, 1),
+            "gateway 503" => faults.gateway_error(503, 1),
             _ => faults.fail(500, 1),
         }
         // The caller's rule: retry a write only under the request id it was first sent with.
         let first =
             with_request_id(&request_id, client.create_payment(&user, &account, &body)).await.map_err(Error::from);
-        match &first {
-            Err(e) if *fault == "reset" || *fault == "delay" => assert!(e.is_outcome_unknown(), "{fault}: {e}"),
-            Err(e) if *fault == "429" => assert!(e.is_rate_limited(), "a 429 on a write is returned: {e}"),
-            Err(e) => assert!(e.is_server_error(), "{fault}: {e}"),
-            Ok(_) => panic!("{fault}: the fault did not happen"),
+        match (&first, *fault) {
+            // Not executed: the client sent it again under its own id, and it ran once.
+            (Ok(_), "429" | "unsigned 429") => continue,
+            (Err(e), "reset" | "delay" | "forged 429" | "gateway 503") => {
+                assert!(e.is_outcome_unknown(), "{fault}: {e}")
+            }
+            (Err(e), "500") => assert!(e.is_server_error(), "{fault}: {e}"),
+            (other, _) => panic!("{fault}: {other:?}"),
         }
-        sent += 1;
         let again = with_request_id(&request_id, client.create_payment(&user, &account, &body)).await;
-        if matches!(*fault, "429" | "500") {
+        if matches!(*fault, "500" | "gateway 503") {
             // Refused before it ran: the retry under the same id executes it.
             again.unwrap();
         } else {
-            // Ran, answer lost: bunq refuses the reused id.
+            // Ran, answer lost or forged: bunq refuses the reused id.
             assert_eq!(Error::from(again.unwrap_err()).status(), Some(400), "{fault}");
         }
     }
     let payments: Vec<Payment> =
         client.list_payments(&user, &account, Some(200), None, None).await.unwrap().into_inner().into_items();
     let mut duplicated = 0;
-    for i in 0..sent {
+    for (i, case) in cases.iter().enumerate() {
         let copies = payments.iter().filter(|p| p.description.as_deref() == Some(&format!("once-{i}"))).count();
-        assert_eq!(copies.min(1), 1, "payment once-{i} was made");
+        assert_eq!(copies.min(1), 1, "payment once-{i} ({case}) was made");
         duplicated += copies - 1;
     }
     let balance = read(&context).await.unwrap().balance.unwrap();
-    assert_eq!(balance, Amount::new("96.00", "EUR"));
+    assert_eq!(balance, Amount::new("93.00", "EUR"));
     println!("duplicated payments: {duplicated}");
     assert_eq!(duplicated, 0);
 }

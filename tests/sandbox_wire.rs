@@ -1,6 +1,8 @@
 //! The embedded sandbox on the wire: raw HTTP requests, signed by hand, no `ApiContext`.
 #![cfg(feature = "sandbox")]
 
+mod common;
+
 use bunq_api::headers;
 use bunq_api::keys::{PrivateKey, PublicKey};
 use bunq_api::sandbox::{Sandbox, SandboxConfig};
@@ -567,6 +569,19 @@ async fn faults_do_what_they_say() {
     faults.fail_unsigned(429, 1);
     let answer = ctx.get(&path).await.expect(429);
     assert_eq!(answer.header(headers::SERVER_SIGNATURE), None);
+    assert!(!answer.error().is_empty(), "bunq's error JSON");
+    faults.gateway_error(503, 1);
+    let answer = ctx.get(&path).await.expect(503);
+    assert_eq!(answer.header(headers::SERVER_SIGNATURE), None);
+    assert_eq!(answer.header("content-type"), Some("text/html"));
+    assert!(String::from_utf8_lossy(&answer.body).contains("<html>"));
+    // Scoped faults count only their kind of call.
+    faults.reads().drop_signature(1);
+    let inquiry = json!({"amount_inquired": {"value": "1.00", "currency": "EUR"},
+        "counterparty_alias": {"type": "EMAIL", "value": "sugardaddy@bunq.com"}, "description": "scoped"});
+    ctx.post(&ctx.account_path("request-inquiry"), inquiry).await.expect(200).verify(&ctx.server_key).unwrap();
+    assert_eq!(ctx.get(&path).await.header(headers::SERVER_SIGNATURE), None);
+    assert!(good(&ctx.get(&path).await));
     faults.fail(491, 1);
     ctx.get(&path).await.expect(491);
 
@@ -582,6 +597,14 @@ async fn faults_do_what_they_say() {
     let body = json!({"amount": {"value": "1.00", "currency": "EUR"}, "counterparty_alias": to, "description": "lost"});
     let lost = ctx.raw.try_send(req(Method::POST, ctx.account_path("payment")).token(&ctx.session).json(body)).await;
     assert!(lost.is_err(), "{lost:?}");
+    assert_eq!(ctx.balance().await, "5.00");
+
+    // The write happens; its answer is replaced by an unsigned 429.
+    faults.forge_after_executing(429, 1);
+    let body =
+        json!({"amount": {"value": "1.00", "currency": "EUR"}, "counterparty_alias": to, "description": "forged"});
+    let forged = ctx.raw.send(req(Method::POST, ctx.account_path("payment")).token(&ctx.session).json(body)).await;
+    assert_eq!(forged.expect(429).header(headers::SERVER_SIGNATURE), None);
     assert_eq!(ctx.balance().await, "4.00");
 
     // Calls without a token are never hit.
@@ -602,8 +625,10 @@ async fn short_sessions_expire_and_rate_limits_answer_429() {
     // context() made one GET (accounts); two more fit in the window, the next is refused.
     let statuses = [ctx.get(&path).await.status, ctx.get(&path).await.status, ctx.get(&path).await.status];
     assert_eq!(statuses, [200, 200, 200]);
+    // bunq's rate limiter sits in front of the API: its 429 is not signed.
     let refused = ctx.get(&path).await.expect(429);
-    refused.verify(&ctx.server_key).unwrap();
+    assert_eq!(refused.header(headers::SERVER_SIGNATURE), None);
+    assert_eq!(refused.header(headers::RESPONSE_ID), None);
     // Another endpoint has its own window.
     ctx.get("/v1/user").await.expect(200);
     tokio::time::sleep(Duration::from_millis(1100)).await;
@@ -629,35 +654,15 @@ async fn a_small_client_key_is_refused() {
     assert_eq!(sandbox.stats().installations, 0);
 }
 
-/// The runner prints the base URL as its first line, then serves. Builds the example binary
-/// first when this test run has not (`cargo build --features sandbox --example sandbox_server`).
+/// The runner prints the base URL as its first line, then serves.
 #[tokio::test]
 async fn the_runner_prints_its_base_url_first() {
-    use std::io::BufRead;
-    let exe = std::env::current_exe().unwrap();
-    let target = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps");
-    let runner = target.join("examples").join(format!("sandbox_server{}", std::env::consts::EXE_SUFFIX));
-    if !runner.exists() {
-        let built = std::process::Command::new(env!("CARGO"))
-            .args(["build", "--features", "sandbox", "--example", "sandbox_server"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .unwrap();
-        assert!(built.success() && runner.exists(), "could not build {}", runner.display());
-    }
-    let mut child = std::process::Command::new(&runner)
-        .args(["--listen", "127.0.0.1:0", "--session-timeout", "60"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let base = line.trim_end().to_owned();
+    let (base, mut child) = common::start_runner(&["--session-timeout", "60"]);
     let http = reqwest::Client::new();
     let created = http.post(format!("{base}sandbox-user-person")).send().await;
     child.kill().ok();
     child.wait().ok();
-    assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/v1/"), "{line:?}");
+    assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/v1/"), "{base:?}");
     assert_eq!(created.unwrap().status().as_u16(), 200);
 }
 

@@ -41,9 +41,12 @@ async fn tampered_wrongly_signed_and_unsigned_responses_are_rejected() {
 async fn error_responses_are_verified_too() {
     let sandbox = common::sandbox(SandboxConfig::default()).await;
     let context = common::context(&sandbox, ContextOptions::new()).await;
-    sandbox.faults().fail_unsigned(429, 1);
-    let err = list_users(&context).await.unwrap_err();
-    assert!(err.is_server_signature(), "an unsigned 429 is not trusted: {err}");
+    // An unsigned error is not trusted as bunq's words, whatever its status says.
+    for status in [400, 401, 404, 490, 500] {
+        sandbox.faults().fail_unsigned(status, 1);
+        let err = list_users(&context).await.unwrap_err();
+        assert!(err.is_server_signature() && err.descriptions().is_empty(), "unsigned {status}: {err}");
+    }
     // A signed 429 is believed; reads are retried three times, so four in a row reach the caller.
     sandbox.faults().fail(429, 4);
     let err = list_users(&context).await.unwrap_err();

@@ -1,4 +1,5 @@
-//! Fault injection: broken signatures, error storms, slow answers and dropped connections.
+//! Fault injection: broken signatures, error storms, bunq's front door, slow answers and
+//! dropped connections.
 
 use super::Shared;
 use std::sync::Arc;
@@ -8,42 +9,76 @@ use std::time::Duration;
 ///
 /// Every fault applies to the next `n` responses to calls that need a token — every call except
 /// `POST /installation` and `POST /sandbox-user-person` (and paths the sandbox does not know) —
-/// and then stops. Faults of different kinds combine; setting a kind again replaces its count.
+/// and then stops. [`reads`](Self::reads) and [`writes`](Self::writes) give a handle whose faults
+/// count only GETs, or only the other methods. Faults of different kinds combine; setting a kind
+/// again replaces its count.
 ///
-/// * `fail`/`fail_unsigned` answer *instead of* executing the call;
-/// * `delay` and `reset_connection` act *after* the call has executed, so a write happened even
-///   though its answer comes late or never (what a client sees as "outcome unknown");
+/// * `fail`, `fail_unsigned` and `gateway_error` answer *instead of* executing the call;
+/// * `forge_after_executing`, `delay` and `reset_connection` act *after* the call has executed,
+///   so a write happened even though its answer is unsigned, late or never comes;
 /// * `tamper_body`, `sign_with_wrong_key` and `drop_signature` spoil the signature of whatever
 ///   answer goes out, errors included.
 #[derive(Clone)]
 pub struct Faults {
     pub(crate) shared: Arc<Shared>,
+    pub(crate) scope: Scope,
 }
 
 impl std::fmt::Debug for Faults {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Faults").field(&*super::lock(&self.shared.faults)).finish()
+        f.debug_struct("Faults").field("scope", &self.scope).field("state", &*super::lock(&self.shared.faults)).finish()
     }
 }
 
-/// The counts left of each fault.
+/// Which calls a fault counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scope {
+    All,
+    Reads,
+    Writes,
+}
+
+/// How an answer given instead of (or after) the call looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Substitute {
+    /// bunq's error JSON, signed.
+    Signed(u16),
+    /// bunq's error JSON, unsigned: bunq's rate limiter (429).
+    Unsigned(u16),
+    /// An HTML page, unsigned: a load balancer in front of bunq (502/503/504).
+    Gateway(u16),
+}
+
+/// The counts left of each fault, for one scope.
 #[derive(Debug, Default)]
-pub(crate) struct FaultState {
+pub(crate) struct Counts {
     tamper: u32,
     wrong_key: u32,
     drop_signature: u32,
-    fail: Option<(u16, bool)>,
-    fail_left: u32,
+    instead: Option<Substitute>,
+    instead_left: u32,
+    after: Option<Substitute>,
+    after_left: u32,
     delay: Duration,
     delay_left: u32,
     reset: u32,
 }
 
+/// The counts of every scope.
+#[derive(Debug, Default)]
+pub(crate) struct FaultState {
+    all: Counts,
+    reads: Counts,
+    writes: Counts,
+}
+
 /// What to do to one response.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Plan {
-    /// Answer with this status instead of executing; signed or not.
-    pub fail: Option<(u16, bool)>,
+    /// Answer this instead of executing.
+    pub instead: Option<Substitute>,
+    /// Execute, then answer this.
+    pub after: Option<Substitute>,
     pub delay: Option<Duration>,
     pub reset: bool,
     pub tamper: bool,
@@ -58,16 +93,47 @@ fn take(left: &mut u32) -> bool {
     had
 }
 
-impl FaultState {
-    /// The faults for the next response, counted down.
-    pub(crate) fn next(&mut self) -> Plan {
+impl Counts {
+    fn next(&mut self) -> Plan {
         Plan {
-            fail: if take(&mut self.fail_left) { self.fail } else { None },
+            instead: if take(&mut self.instead_left) { self.instead } else { None },
+            after: if take(&mut self.after_left) { self.after } else { None },
             delay: take(&mut self.delay_left).then_some(self.delay),
             reset: take(&mut self.reset),
             tamper: take(&mut self.tamper),
             wrong_key: take(&mut self.wrong_key),
             drop_signature: take(&mut self.drop_signature),
+        }
+    }
+}
+
+impl Plan {
+    /// Both plans at once; `self` wins where both substitute an answer.
+    fn and(self, other: Plan) -> Plan {
+        Plan {
+            instead: self.instead.or(other.instead),
+            after: self.after.or(other.after),
+            delay: self.delay.or(other.delay),
+            reset: self.reset || other.reset,
+            tamper: self.tamper || other.tamper,
+            wrong_key: self.wrong_key || other.wrong_key,
+            drop_signature: self.drop_signature || other.drop_signature,
+        }
+    }
+}
+
+impl FaultState {
+    /// The faults for the next response to a call (`read`: a GET), counted down.
+    pub(crate) fn next(&mut self, read: bool) -> Plan {
+        let scoped = if read { self.reads.next() } else { self.writes.next() };
+        scoped.and(self.all.next())
+    }
+
+    fn counts(&mut self, scope: Scope) -> &mut Counts {
+        match scope {
+            Scope::All => &mut self.all,
+            Scope::Reads => &mut self.reads,
+            Scope::Writes => &mut self.writes,
         }
     }
 }
@@ -82,8 +148,18 @@ pub(crate) fn tamper(body: &mut Vec<u8>) {
 }
 
 impl Faults {
-    fn edit(&self, change: impl FnOnce(&mut FaultState)) {
-        change(&mut super::lock(&self.shared.faults));
+    fn edit(&self, change: impl FnOnce(&mut Counts)) {
+        change(super::lock(&self.shared.faults).counts(self.scope));
+    }
+
+    /// A handle whose faults count only reads (GET).
+    pub fn reads(&self) -> Faults {
+        Faults { shared: self.shared.clone(), scope: Scope::Reads }
+    }
+
+    /// A handle whose faults count only writes (POST, PUT, DELETE).
+    pub fn writes(&self) -> Faults {
+        Faults { shared: self.shared.clone(), scope: Scope::Writes }
     }
 
     /// The next `n` bodies are changed after signing.
@@ -101,20 +177,37 @@ impl Faults {
         self.edit(|f| f.drop_signature = n);
     }
 
-    /// The next `n` calls are answered with `status` (429, 491, 500, 503, …) and an error body,
-    /// signed, without being executed. A status outside 100–999 is answered as 500.
-    pub fn fail(&self, status: u16, n: u32) {
+    fn instead(&self, substitute: Substitute, n: u32) {
         self.edit(|f| {
-            f.fail = Some((status, true));
-            f.fail_left = n;
+            f.instead = Some(substitute);
+            f.instead_left = n;
         });
     }
 
-    /// Like [`fail`](Self::fail), but the error comes without a signature.
+    /// The next `n` calls are answered with `status` (429, 491, 500, 503, …) and an error body,
+    /// signed, without being executed. A status outside 100–999 is answered as 500.
+    pub fn fail(&self, status: u16, n: u32) {
+        self.instead(Substitute::Signed(status), n);
+    }
+
+    /// Like [`fail`](Self::fail), but the error comes without a signature — as bunq's rate
+    /// limiter answers its 429s.
     pub fn fail_unsigned(&self, status: u16, n: u32) {
+        self.instead(Substitute::Unsigned(status), n);
+    }
+
+    /// The next `n` calls are answered by "a load balancer": `status` (502, 503, 504) with an
+    /// HTML page and no signature, without being executed.
+    pub fn gateway_error(&self, status: u16, n: u32) {
+        self.instead(Substitute::Gateway(status), n);
+    }
+
+    /// The next `n` calls execute, then are answered with an unsigned `status` (bunq's error
+    /// JSON) instead of their real answer: a forger on the path, or a proxy that gave up late.
+    pub fn forge_after_executing(&self, status: u16, n: u32) {
         self.edit(|f| {
-            f.fail = Some((status, false));
-            f.fail_left = n;
+            f.after = Some(Substitute::Unsigned(status));
+            f.after_left = n;
         });
     }
 
@@ -136,9 +229,9 @@ impl Faults {
         super::lock(&self.shared.world).access.end_all_sessions();
     }
 
-    /// Stops every pending fault.
+    /// Stops every pending fault, of every scope.
     pub fn clear(&self) {
-        self.edit(|f| *f = FaultState::default());
+        *super::lock(&self.shared.faults) = FaultState::default();
     }
 }
 
@@ -148,10 +241,24 @@ mod tests {
 
     #[test]
     fn faults_count_down_independently() {
-        let mut state = FaultState { tamper: 2, fail: Some((503, true)), fail_left: 1, ..FaultState::default() };
-        assert_eq!(state.next(), Plan { tamper: true, fail: Some((503, true)), ..Plan::default() });
-        assert_eq!(state.next(), Plan { tamper: true, ..Plan::default() });
-        assert_eq!(state.next(), Plan::default());
+        let mut state = FaultState::default();
+        state.all.tamper = 2;
+        state.all.instead = Some(Substitute::Signed(503));
+        state.all.instead_left = 1;
+        assert_eq!(state.next(true), Plan { tamper: true, instead: Some(Substitute::Signed(503)), ..Plan::default() });
+        assert_eq!(state.next(false), Plan { tamper: true, ..Plan::default() });
+        assert_eq!(state.next(true), Plan::default());
+    }
+
+    #[test]
+    fn scoped_faults_count_only_their_calls() {
+        let mut state = FaultState::default();
+        state.reads.drop_signature = 1;
+        state.writes.reset = 1;
+        assert_eq!(state.next(false), Plan { reset: true, ..Plan::default() });
+        assert_eq!(state.next(false), Plan::default());
+        assert_eq!(state.next(true), Plan { drop_signature: true, ..Plan::default() });
+        assert_eq!(state.next(true), Plan::default());
     }
 
     #[test]

@@ -268,7 +268,7 @@ impl Sandbox {
 
     /// The handle to inject faults.
     pub fn faults(&self) -> Faults {
-        Faults { shared: self.shared.clone() }
+        Faults { shared: self.shared.clone(), scope: faults::Scope::All }
     }
 
     /// The counters so far.

@@ -141,15 +141,40 @@ pub(crate) struct Reply {
     pub body: Vec<u8>,
     /// For 405: the methods the path takes.
     pub allow: Option<String>,
+    /// Given by bunq's front door (rate limiter, load balancer), not the API: no signature,
+    /// no response id.
+    pub front_door: bool,
+    /// `text/html` instead of JSON.
+    pub html: bool,
 }
 
 impl Reply {
     /// 200 with a wire object.
     pub(crate) fn json<T: Serialize>(value: &T) -> Reply {
         match serde_json::to_vec(value) {
-            Ok(body) => Reply { status: 200, body, allow: None },
+            Ok(body) => Reply { status: 200, body, allow: None, front_door: false, html: false },
             Err(e) => Failure::new(500, format!("The sandbox could not encode its answer: {e}.")).into(),
         }
+    }
+
+    /// bunq's rate limiter refusing a call: 429 with an error body, unsigned.
+    pub(crate) fn rate_limited() -> Reply {
+        let message = "Too many requests. You can do a limited number of calls per endpoint in a few seconds.";
+        Reply { front_door: true, ..Failure::new(429, message).into() }
+    }
+
+    /// A load balancer's error page: an HTML body, unsigned.
+    pub(crate) fn gateway(status: u16) -> Reply {
+        let title = match status {
+            502 => "502 Bad Gateway",
+            503 => "503 Service Temporarily Unavailable",
+            504 => "504 Gateway Time-out",
+            _ => "Error",
+        };
+        let body = format!(
+            "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n</body>\r\n</html>\r\n"
+        );
+        Reply { status, body: body.into_bytes(), allow: None, front_door: true, html: true }
     }
 }
 
@@ -173,7 +198,7 @@ impl From<Failure> for Reply {
             error_description_translated: Some(failure.message),
         };
         let body = serde_json::to_vec(&types::ErrorResponse { error: vec![detail] }).unwrap_or_default();
-        Reply { status: failure.status, body, allow: None }
+        Reply { status: failure.status, body, allow: None, front_door: false, html: false }
     }
 }
 

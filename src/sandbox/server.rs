@@ -1,7 +1,7 @@
 //! The HTTP side: accept connections, read a request within limits, check rate limit, token,
 //! signature and request id, run the handler, then sign the answer and apply any faults.
 
-use super::faults::{self, Plan};
+use super::faults::{self, Plan, Substitute};
 use super::routes::{self, Call, Failure, Miss, Reply};
 use super::{Counters, Shared, lock};
 use crate::headers;
@@ -113,17 +113,16 @@ async fn answer(shared: Arc<Shared>, ip: IpAddr, request: Request<Incoming>) -> 
         Counters::bump(&shared.counters.session_server_calls, 1);
     }
     // Faults hit only calls that need a token.
-    let mut plan = match operation.and_then(crate::api::operation_auth) {
-        Some(_) => lock(&shared.faults).next(),
+    let plan = match operation.and_then(crate::api::operation_auth) {
+        Some(_) => lock(&shared.faults).next(parts.method == http::Method::GET),
         None => Plan::default(),
     };
-    let reply = match plan.fail {
-        Some((status, signed)) => {
-            plan.drop_signature |= !signed;
-            let status = StatusCode::from_u16(status).map_or(500, |s| s.as_u16());
-            Failure::new(status, format!("The sandbox was told to fail this call with {status}.")).into()
+    let reply = match plan.instead {
+        Some(substitute) => substitute_reply(substitute),
+        None => {
+            let reply = process(&shared, ip, &parts, route, body);
+            plan.after.map_or(reply, substitute_reply)
         }
-        None => process(&shared, ip, &parts, route, body),
     };
     if let Some(delay) = plan.delay {
         tokio::time::sleep(delay).await;
@@ -133,6 +132,20 @@ async fn answer(shared: Arc<Shared>, ip: IpAddr, request: Request<Incoming>) -> 
     }
     let request_id = parts.headers.get(headers::REQUEST_ID).cloned();
     Ok(respond(&shared, reply, request_id, &plan, body_was_refused(declared)).await)
+}
+
+/// The answer a fault puts in place of the real one.
+fn substitute_reply(substitute: Substitute) -> Reply {
+    let failure = |status: u16| {
+        let status = StatusCode::from_u16(status).map_or(500, |s| s.as_u16());
+        Failure::new(status, format!("The sandbox was told to fail this call with {status}."))
+    };
+    match substitute {
+        Substitute::Signed(status) => failure(status).into(),
+        Substitute::Unsigned(429) => Reply::rate_limited(),
+        Substitute::Unsigned(status) => Reply { front_door: true, ..failure(status).into() },
+        Substitute::Gateway(status) => Reply::gateway(status),
+    }
 }
 
 /// Whether the client announced a body too large to drain (the connection is closed after the answer).
@@ -166,7 +179,7 @@ fn process(
     if shared.settings.rate_limits {
         let limit = crate::rate_limit::bunq_limit(route.operation, &parts.method);
         if !lock(&shared.world).access.admit(ip, route.operation, limit, Instant::now()) {
-            return Failure::new(429, "Too many calls to this endpoint; slow down.").into();
+            return Reply::rate_limited();
         }
     }
     let caller = match crate::api::operation_auth(route.operation) {
@@ -240,12 +253,16 @@ async fn respond(
 ) -> Response<Full<Bytes>> {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut headers = HeaderMap::new();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if let Ok(id) = HeaderValue::from_str(&headers::new_request_id()) {
-        headers.insert(HeaderName::from_static(headers::RESPONSE_ID), id);
-    }
-    if let Some(id) = request_id {
-        headers.insert(HeaderName::from_static(headers::REQUEST_ID), id);
+    let content_type = if reply.html { "text/html" } else { "application/json" };
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // The front door answers before the API: no response id, no echo, no signature.
+    if !reply.front_door {
+        if let Ok(id) = HeaderValue::from_str(&headers::new_request_id()) {
+            headers.insert(HeaderName::from_static(headers::RESPONSE_ID), id);
+        }
+        if let Some(id) = request_id {
+            headers.insert(HeaderName::from_static(headers::REQUEST_ID), id);
+        }
     }
     if let Some(allow) = reply.allow.as_deref().and_then(|a| HeaderValue::from_str(a).ok()) {
         headers.insert(ALLOW, allow);
@@ -256,7 +273,7 @@ async fn respond(
     let mut body = reply.body;
     // Asked to sign with a wrong key but without one: send no signature rather than a valid one.
     let impostor = if plan.wrong_key { impostor_key() } else { None };
-    if !plan.drop_signature && (impostor.is_some() || !plan.wrong_key) {
+    if !reply.front_door && !plan.drop_signature && (impostor.is_some() || !plan.wrong_key) {
         let key = impostor.unwrap_or(&shared.server_key);
         let signature = if shared.settings.legacy_signatures {
             let pairs = headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));

@@ -56,3 +56,36 @@ pub fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The binary of an example, built (with `features`) so that it is never stale; a no-op when
+/// this test run's `cargo test` already built it.
+pub fn example_binary(name: &str, features: &[&str]) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let target = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps");
+    let binary = target.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let mut build = std::process::Command::new(env!("CARGO"));
+    build.args(["build", "--quiet", "--example", name]).current_dir(env!("CARGO_MANIFEST_DIR"));
+    if !features.is_empty() {
+        build.args(["--features", &features.join(",")]);
+    }
+    let built = build.status().unwrap();
+    assert!(built.success() && binary.exists(), "could not build {}", binary.display());
+    binary
+}
+
+/// The standalone sandbox runner, started with `args`; its base URL and the process.
+pub fn start_runner(args: &[&str]) -> (String, std::process::Child) {
+    use std::io::BufRead;
+    let runner = example_binary("sandbox_server", &["sandbox"]);
+    let mut child = std::process::Command::new(&runner)
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.trim_end().to_owned();
+    assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/v1/"), "the runner said {line:?}");
+    (base, child)
+}
