@@ -27,7 +27,7 @@ fn main() {
 pub fn generate(spec_json: &str) -> Result<String, String> {
     let spec: openapiv3::OpenAPI =
         serde_json::from_str(spec_json).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
-    let inner_type = "crate::client_state::ClientState".parse().map_err(|e| format!("{e:?}"))?;
+    let inner_type = "crate::ClientState".parse().map_err(|e| format!("{e:?}"))?;
     let mut settings = progenitor::GenerationSettings::default();
     settings
         .with_interface(progenitor::InterfaceStyle::Positional)
@@ -71,10 +71,10 @@ fn operation_auth(spec: &openapiv3::OpenAPI) -> String {
         let Some(id) = &operation.operation_id else { continue };
         let token = match operation.security.as_ref().or(spec.security.as_ref()) {
             Some(requirements) if requirements.iter().any(|r| r.contains_key("installationToken")) => {
-                "Some(crate::client_state::TokenKind::Installation)"
+                "Some(crate::TokenKind::Installation)"
             }
             Some(requirements) if requirements.iter().any(|r| r.contains_key("sessionToken")) => {
-                "Some(crate::client_state::TokenKind::Session)"
+                "Some(crate::TokenKind::Session)"
             }
             _ => "None",
         };
@@ -82,7 +82,7 @@ fn operation_auth(spec: &openapiv3::OpenAPI) -> String {
     }
     format!(
         "\n/// The token an operation is sent with (`None`: no token, no signature), from the spec's `security`.\n\
-         pub(crate) fn operation_auth(operation_id: &str) -> Option<crate::client_state::TokenKind> {{\n    \
-         match operation_id {{\n{arms}        _ => Some(crate::client_state::TokenKind::Session),\n    }}\n}}\n"
+         pub fn operation_auth(operation_id: &str) -> Option<crate::TokenKind> {{\n    \
+         match operation_id {{\n{arms}        _ => Some(crate::TokenKind::Session),\n    }}\n}}\n"
     )
 }

@@ -1,9 +1,9 @@
 //! One error type for everything a call can run into.
 
 use crate::api::types::ErrorResponse;
-use crate::headers;
-use crate::keys::KeyError;
-use crate::signing::SignatureError;
+use bunq_protocol::headers;
+use bunq_protocol::keys::KeyError;
+use bunq_protocol::signing::SignatureError;
 use std::fmt;
 
 /// `Result` with this crate's [`Error`].
@@ -157,12 +157,12 @@ impl Error {
 }
 
 /// The start of the sentence for a refused server signature.
-pub(crate) const SIGNATURE_REFUSED: &str = "bunq's answer was refused: its server signature is ";
+const SIGNATURE_REFUSED: &str = "bunq's answer was refused: its server signature is ";
 const SIGNATURE_ADVICE: &str = ". An answer not signed with this installation's server key is treated as an attack \
 and never used; if this keeps happening, check that the base URL points at bunq and that nothing on the way \
 rewrites answers.";
 /// The start of the sentence for a context problem.
-pub(crate) const CONTEXT_PREFIX: &str = "the API context cannot make this call: ";
+const CONTEXT_PREFIX: &str = "the API context cannot make this call: ";
 const TOO_LARGE: (&str, &str) = (
     "bunq's answer was larger than ",
     " bytes and was discarded; raise ContextOptions::max_response_bytes if answers this large are expected.",
@@ -208,7 +208,7 @@ fn unverified_sentence(status: u16, problem: SignatureError, retries: u32) -> St
 }
 
 /// Status and retries of an unverified-answer sentence (the signature phrase is checked by the caller).
-pub(crate) fn unverified_parts(sentence: &str) -> Option<(u16, u32)> {
+fn unverified_parts(sentence: &str) -> Option<(u16, u32)> {
     let status_text =
         ["bunq's rate limiter answered ", "a load balancer in front of bunq answered ", "an answer with status "]
             .iter()
@@ -222,24 +222,50 @@ pub(crate) fn unverified_parts(sentence: &str) -> Option<(u16, u32)> {
 }
 
 /// The limit named by a too-large sentence.
-pub(crate) fn too_large_limit(sentence: &str) -> Option<usize> {
+fn too_large_limit(sentence: &str) -> Option<usize> {
     sentence.strip_prefix(TOO_LARGE.0)?.strip_suffix(TOO_LARGE.1)?.parse().ok()
 }
 
 /// Request id and message of an outcome-unknown sentence.
-pub(crate) fn outcome_unknown_parts(sentence: &str) -> Option<(String, String)> {
+fn outcome_unknown_parts(sentence: &str) -> Option<(String, String)> {
     let inner = sentence.strip_prefix(OUTCOME_UNKNOWN.0)?.strip_suffix(OUTCOME_UNKNOWN.2)?;
     let (message, request_id) = inner.rsplit_once(OUTCOME_UNKNOWN.1)?;
     Some((request_id.to_owned(), message.to_owned()))
 }
 
 /// Response id and problem of a refused-signature sentence.
-pub(crate) fn signature_parts(sentence: &str) -> Option<(&str, Option<&str>)> {
+fn signature_parts(sentence: &str) -> Option<(&str, Option<&str>)> {
     let inner = sentence.strip_prefix(SIGNATURE_REFUSED)?.strip_suffix(SIGNATURE_ADVICE)?;
     match inner.split_once(" (response id ") {
         Some((problem, id)) => Some((problem, Some(id.strip_suffix(')')?))),
         None => Some((inner, None)),
     }
+}
+
+/// The error a hook failure's sentence stands for, if it is one: `Display` read backwards, for
+/// the variants the hooks make (they can hand progenitor only a string). A reading counts only
+/// if it says exactly the same sentence again.
+fn from_hook_sentence(sentence: &str) -> Option<Error> {
+    let problems = [SignatureError::Missing, SignatureError::Malformed, SignatureError::Invalid];
+    let mut candidates: Vec<Error> = Vec::new();
+    if let Some((_, response_id)) = signature_parts(sentence) {
+        candidates.extend(
+            problems.map(|problem| Error::ServerSignature { problem, response_id: response_id.map(str::to_owned) }),
+        );
+    }
+    if let Some((status, retries)) = unverified_parts(sentence) {
+        candidates.extend(problems.map(|problem| Error::Unverified { status, problem, retries }));
+    }
+    if let Some(limit) = too_large_limit(sentence) {
+        candidates.push(Error::ResponseTooLarge { limit });
+    }
+    if let Some((request_id, message)) = outcome_unknown_parts(sentence) {
+        candidates.push(Error::OutcomeUnknown { request_id, message });
+    }
+    if let Some(message) = sentence.strip_prefix(CONTEXT_PREFIX) {
+        candidates.push(Error::Context(message.to_owned()));
+    }
+    candidates.into_iter().find(|candidate| candidate.to_string() == sentence)
 }
 
 /// What to do about an error status bunq gave, as a sentence (empty when the descriptions say it).
@@ -348,10 +374,7 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
             // The payload is not quoted: it may hold tokens.
             E::InvalidResponsePayload(_, e) => Self::Decode(e.to_string()),
             E::InvalidRequest(message) => Self::InvalidRequest(message),
-            E::Custom(message) => match crate::hook_failure::HookFailure::decode(&message) {
-                Some(failure) => failure.into(),
-                None => Self::InvalidRequest(message),
-            },
+            E::Custom(message) => from_hook_sentence(&message).unwrap_or(Self::InvalidRequest(message)),
         }
     }
 }

@@ -10,31 +10,15 @@ pub mod api {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 }
 
-mod auth;
-mod client_state;
+mod client;
 mod context;
-mod context_file;
 mod envelope;
-mod environment;
 mod error;
-pub mod headers;
-mod hook_failure;
-pub mod keys;
 mod objects;
-mod pagination;
-#[cfg(feature = "rustls")]
-mod pinning;
-pub mod rate_limit;
-mod retry;
-mod rsa_backend;
-#[cfg(feature = "sandbox")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
-pub mod sandbox;
-#[cfg(feature = "aws-lc")]
-mod sealing;
-mod secret;
-mod session;
-pub mod signing;
+
+// The pure protocol, shared with the sandbox, lives in `bunq-protocol`; these are its modules.
+#[doc(inline)]
+pub use bunq_protocol::{headers, keys, rate_limit, signing};
 
 /// Entry points for the fuzz targets in `fuzz/` (built only under `cargo fuzz`).
 #[cfg(fuzzing)]
@@ -42,24 +26,20 @@ pub mod signing;
 pub mod fuzzing {
     /// Parses a saved context file's bytes.
     pub fn parse_context_file(bytes: &[u8]) -> Result<(), String> {
-        crate::context_file::ContextFile::parse(bytes).map(drop)
+        crate::context::file::ContextFile::parse(bytes).map(drop)
     }
 }
 
 pub use api::{Client, types};
-pub use auth::with_request_id;
-pub use client_state::{ClientState, RequestSettings, TokenKind};
-pub use context::{ApiContext, ContextOptions};
-pub use envelope::{Created, Envelope, Listing};
-pub use environment::Environment;
-pub use error::{ApiError, Error, Result};
-pub use pagination::paginate;
+pub use bunq_protocol::{Environment, RetryPolicy, Secret};
 #[cfg(feature = "rustls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
-pub use pinning::SpkiPin;
-pub use progenitor_client::ResponseValue;
-pub use retry::RetryPolicy;
+pub use client::SpkiPin;
+pub use client::{ClientState, RequestSettings, TokenKind, paginate, with_request_id};
 #[cfg(feature = "aws-lc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
-pub use sealing::ContextKey;
-pub use secret::Secret;
+pub use context::ContextKey;
+pub use context::{ApiContext, ContextOptions};
+pub use envelope::{Created, Envelope, Listing};
+pub use error::{ApiError, Error, Result};
+pub use progenitor_client::ResponseValue;

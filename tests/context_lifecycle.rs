@@ -3,9 +3,9 @@
 
 mod common;
 
-use bunq_api::sandbox::SandboxConfig;
 use bunq_api::types::*;
 use bunq_api::{ApiContext, ContextOptions, Created, Envelope, paginate};
+use bunq_sandbox::SandboxConfig;
 use futures_util::StreamExt;
 
 #[tokio::test]
@@ -158,5 +158,50 @@ async fn encrypted_context_files_need_their_key() {
     restored.client().get_user(&restored.user_id().unwrap()).await.unwrap();
     // Overwriting a sealed context with a plain one (or back) is allowed: both are ours.
     context.save(&sealed).unwrap();
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Sealed bytes open only with their key, and only unchanged (no server needed: the context
+/// file is written by hand from the test vectors).
+#[cfg(feature = "aws-lc")]
+#[test]
+fn sealed_context_files_open_only_with_their_key_and_unchanged() {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    let vectors = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/keys");
+    let pem = |name: &str| std::fs::read_to_string(vectors.join(name)).unwrap();
+    let dir = common::temp_dir("sealing");
+    let (plain, sealed, reopened) = (dir.join("plain.json"), dir.join("sealed.json"), dir.join("reopened.json"));
+    let file = serde_json::json!({
+        "format": "bunq-api-context", "version": 1,
+        "environment": {"custom": "http://127.0.0.1:9/v1"},
+        "api_key": "sandbox_key", "private_key_pem": pem("client.pem"), "installation_token": "installation",
+        "server_public_key_pem": pem("server.pub.pem"), "device_id": 7, "session": null,
+    });
+    std::fs::write(&plain, serde_json::to_vec(&file).unwrap()).unwrap();
+    let context = ApiContext::restore(&plain).unwrap();
+
+    let key = bunq_api::ContextKey::generate().unwrap();
+    context.save_encrypted(&sealed, &key).unwrap();
+    // What opens is what was sealed.
+    ApiContext::restore_encrypted(&sealed, &key, ContextOptions::new()).unwrap().save(&reopened).unwrap();
+    let read = |path: &std::path::Path| serde_json::from_slice::<serde_json::Value>(&std::fs::read(path).unwrap());
+    assert_eq!(read(&reopened).unwrap(), file);
+
+    let wrong = bunq_api::ContextKey::generate().unwrap();
+    let err = ApiContext::restore_encrypted(&sealed, &wrong, ContextOptions::new()).unwrap_err();
+    assert!(err.to_string().contains("wrong key"), "{err}");
+    // One bit of the tag changed, or too short to hold a nonce: refused.
+    let mut outer = read(&sealed).unwrap();
+    let mut bytes = STANDARD.decode(outer["sealed"].as_str().unwrap()).unwrap();
+    *bytes.last_mut().unwrap() ^= 1;
+    for bytes in [bytes, b"short".to_vec()] {
+        outer["sealed"] = STANDARD.encode(bytes).into();
+        let changed = dir.join("changed.json");
+        std::fs::write(&changed, serde_json::to_vec(&outer).unwrap()).unwrap();
+        let err = ApiContext::restore_encrypted(&changed, &key, ContextOptions::new()).unwrap_err();
+        assert!(err.to_string().contains("the file was changed"), "{err}");
+    }
+    assert_eq!(format!("{key:?}"), "ContextKey([redacted])");
     std::fs::remove_dir_all(dir).ok();
 }

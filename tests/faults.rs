@@ -4,9 +4,9 @@
 
 mod common;
 
-use bunq_api::sandbox::{Sandbox, SandboxConfig};
 use bunq_api::types::*;
 use bunq_api::{ApiContext, ContextOptions, Envelope, Error, with_request_id};
+use bunq_sandbox::{Sandbox, SandboxConfig};
 use std::time::Duration;
 
 async fn read(context: &ApiContext) -> Result<MonetaryAccountBank, Error> {

@@ -6,9 +6,9 @@
 
 mod common;
 
-use bunq_api::sandbox::SandboxConfig;
 use bunq_api::types::*;
 use bunq_api::{ApiContext, ContextOptions, Envelope, Error, RetryPolicy};
+use bunq_sandbox::SandboxConfig;
 use std::process::Command;
 use std::time::Duration;
 
@@ -116,7 +116,7 @@ async fn a_write_whose_429_was_forged_after_it_ran_is_not_run_again() {
 
 /// Runs the quickstart against the standalone runner with `args`; its exit status and output.
 fn quickstart_against_runner(args: &[&str]) -> (bool, String) {
-    let quickstart = common::example_binary("quickstart", &[]);
+    let quickstart = common::example_binary("quickstart");
     let (base, mut runner) = common::start_runner(args);
     let context_file = common::temp_dir("front-door").join("context.json");
     let output = Command::new(quickstart)

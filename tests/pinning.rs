@@ -5,8 +5,8 @@
 
 mod common;
 
-use bunq_api::sandbox::SandboxConfig;
 use bunq_api::{ApiContext, ContextOptions, Environment, SpkiPin};
+use bunq_sandbox::SandboxConfig;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::path::PathBuf;
@@ -90,5 +90,22 @@ async fn a_chain_without_a_pinned_key_is_refused() {
 #[tokio::test]
 async fn a_lone_pin_is_refused_before_any_call() {
     let err = try_context(vec![pin("leaf.pin")]).await.unwrap_err();
+    assert!(err.to_string().contains("backup"), "{err}");
+}
+
+#[test]
+fn pins_parse_from_base64_of_32_bytes_only() {
+    let pin = SpkiPin::from_base64("HmM/BX8HCGxXK/07yfg7WZS3rEIsreN0JX9ZGFEglpA=").unwrap();
+    assert_eq!(format!("{pin:?}"), "SpkiPin(HmM/BX8HCGxXK/07yfg7WZS3rEIsreN0JX9ZGFEglpA=)");
+    assert!(SpkiPin::from_base64("AAAA").is_none());
+    assert!(SpkiPin::from_base64("not base64").is_none());
+}
+
+#[tokio::test]
+async fn a_lone_pin_is_refused() {
+    // Refused while the client is built: nothing listens at this address, and nothing is sent.
+    let options = ContextOptions::new().key(common::client_key()).pin_certificates([SpkiPin::from_sha256([7; 32])]);
+    let environment = Environment::Custom("https://127.0.0.1:9/v1".into());
+    let err = ApiContext::create_with(environment, "key", "pinning", &["*"], options).await.unwrap_err();
     assert!(err.to_string().contains("backup"), "{err}");
 }

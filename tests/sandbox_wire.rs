@@ -1,13 +1,12 @@
 //! The embedded sandbox on the wire: raw HTTP requests, signed by hand, no `ApiContext`.
-#![cfg(feature = "sandbox")]
 
 mod common;
 
 use bunq_api::headers;
 use bunq_api::keys::{PrivateKey, PublicKey};
-use bunq_api::sandbox::{Sandbox, SandboxConfig};
 use bunq_api::signing::{self, ResponseScheme};
 use bunq_api::types;
+use bunq_sandbox::{Sandbox, SandboxConfig};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 mod common;
 
 use bunq_api::ApiContext;
-use bunq_api::sandbox::SandboxConfig;
+use bunq_sandbox::SandboxConfig;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -2,9 +2,9 @@
 
 mod common;
 
-use bunq_api::sandbox::SandboxConfig;
 use bunq_api::types::Pointer;
 use bunq_api::{ApiContext, ContextOptions, Envelope};
+use bunq_sandbox::SandboxConfig;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 

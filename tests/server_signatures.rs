@@ -2,9 +2,9 @@
 
 mod common;
 
-use bunq_api::sandbox::SandboxConfig;
 use bunq_api::signing::SignatureError;
 use bunq_api::{ContextOptions, Envelope, Error};
+use bunq_sandbox::SandboxConfig;
 
 async fn list_users(context: &bunq_api::ApiContext) -> Result<Vec<bunq_api::types::User>, Error> {
     Ok(context.client().list_users(None, None, None).await?.into_inner().into_items())

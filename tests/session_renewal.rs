@@ -2,8 +2,8 @@
 
 mod common;
 
-use bunq_api::sandbox::SandboxConfig;
 use bunq_api::{ContextOptions, Envelope};
+use bunq_sandbox::SandboxConfig;
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,8 +3,8 @@
 //! server and key.
 #![allow(dead_code)]
 
-use bunq_api::sandbox::Sandbox;
 use bunq_api::{ApiContext, ContextOptions, Environment, Secret};
+use bunq_sandbox::Sandbox;
 use std::path::PathBuf;
 
 pub type Failure = Box<dyn std::error::Error>;

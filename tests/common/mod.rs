@@ -1,9 +1,9 @@
 //! Shared setup for the end-to-end tests: an embedded sandbox and a context on it.
 #![allow(dead_code)]
 
-use bunq_api::sandbox::{Sandbox, SandboxConfig};
 use bunq_api::types::*;
 use bunq_api::{ApiContext, ContextOptions, Envelope};
+use bunq_sandbox::{Sandbox, SandboxConfig};
 use std::path::PathBuf;
 
 /// A fixed 2048-bit client key made with openssl (tests/vectors), so tests need not generate keys.
@@ -57,26 +57,47 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// The binary of an example, built (with `features`) so that it is never stale; a no-op when
-/// this test run's `cargo test` already built it.
-pub fn example_binary(name: &str, features: &[&str]) -> PathBuf {
+/// The binary of an example, built so that it is never stale; a no-op when this test run's
+/// `cargo test` already built it.
+pub fn example_binary(name: &str) -> PathBuf {
+    let binary = target_dir().join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    build(&["--example", name], &binary);
+    binary
+}
+
+/// The standalone sandbox runner (`bunq-sandbox`'s binary `sandbox_server`), built so that it is
+/// never stale; a no-op when this test run's `cargo test` already built it.
+///
+/// It is built from the workspace root together with an example: an example switches on the
+/// dev-dependencies as `cargo test` does, so the runner links the `bunq-api` this test run
+/// compiled. `cargo build -p bunq-sandbox --bin sandbox_server` alone resolves other features
+/// (no dev-dependencies, no default features of bunq-api) and would compile the generated code
+/// once more.
+pub fn runner_binary() -> PathBuf {
+    let binary = target_dir().join(format!("sandbox_server{}", std::env::consts::EXE_SUFFIX));
+    build(&["--bin", "sandbox_server", "--example", "quickstart"], &binary);
+    binary
+}
+
+/// `target/<profile>`, from this test binary's place in `target/<profile>/deps`.
+fn target_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let target = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps");
-    let binary = target.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps").to_owned()
+}
+
+/// `cargo build --quiet ARGS` in the workspace root (its default members: the three published
+/// crates, as `cargo test` there builds them); `binary` must exist afterwards.
+fn build(args: &[&str], binary: &std::path::Path) {
     let mut build = std::process::Command::new(env!("CARGO"));
-    build.args(["build", "--quiet", "--example", name]).current_dir(env!("CARGO_MANIFEST_DIR"));
-    if !features.is_empty() {
-        build.args(["--features", &features.join(",")]);
-    }
+    build.args(["build", "--quiet"]).args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
     let built = build.status().unwrap();
     assert!(built.success() && binary.exists(), "could not build {}", binary.display());
-    binary
 }
 
 /// The standalone sandbox runner, started with `args`; its base URL and the process.
 pub fn start_runner(args: &[&str]) -> (String, std::process::Child) {
     use std::io::BufRead;
-    let runner = example_binary("sandbox_server", &["sandbox"]);
+    let runner = runner_binary();
     let mut child = std::process::Command::new(&runner)
         .args(["--listen", "127.0.0.1:0"])
         .args(args)

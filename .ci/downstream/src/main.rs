@@ -1,8 +1,8 @@
 //! bunq-api as a user sees it: typed calls, a saved and restored context, paging.
 
-use bunq_api::sandbox::Sandbox;
 use bunq_api::types::{Amount, MonetaryAccountId, NewPayment, NewRequestInquiry, PaymentId, Pointer, UserId};
 use bunq_api::{ApiContext, Created, Envelope, paginate};
+use bunq_sandbox::Sandbox;
 use futures_util::StreamExt;
 
 #[tokio::main]
@@ -22,7 +22,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let funds = NewRequestInquiry::new(Amount::new("20.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), "funds");
     client.create_request_inquiry(&user, &account, &funds).await?;
     for i in 0..5 {
-        let payment = NewPayment::new(Amount::new("1.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), format!("p{i}"));
+        let payment =
+            NewPayment::new(Amount::new("1.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), format!("p{i}"));
         let id: PaymentId = client.create_payment(&user, &account, &payment).await?.into_inner().id()?;
         println!("paid {id}");
     }

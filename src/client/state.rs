@@ -1,11 +1,9 @@
 //! What lives inside every generated `Client`: key, tokens, bunq's key, settings.
 
 use crate::api::{Client, types};
-use crate::keys::{PrivateKey, PublicKey};
-use crate::rate_limit::RateLimiter;
-use crate::retry::RetryPolicy;
-use crate::secret::Secret;
-use crate::signing;
+use bunq_protocol::keys::{PrivateKey, PublicKey};
+use bunq_protocol::rate_limit::RateLimiter;
+use bunq_protocol::{RetryPolicy, Secret, signing};
 use std::fmt;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, SystemTime};

@@ -1,7 +1,7 @@
 //! bunq's published rate limits, kept on the client side: a call waits for its slot instead
 //! of being refused with 429.
 
-use reqwest::Method;
+use http::Method;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -26,14 +26,17 @@ pub fn bunq_limit(operation_id: &str, method: &Method) -> Limit {
     }
 }
 
-/// Sliding windows of reserved send times, one per endpoint.
+/// The client side of the limits: sliding windows of reserved send times, one per endpoint.
+/// Each call books a slot with [`RateLimiter::reserve`] and waits until it comes; one limiter
+/// is shared by every call of a client (and its clones).
 #[derive(Debug, Default)]
-pub(crate) struct RateLimiter {
+pub struct RateLimiter {
     windows: Mutex<HashMap<&'static str, VecDeque<Instant>>>,
 }
 
 impl RateLimiter {
-    /// Reserves the earliest slot within the limit and says how long to wait for it.
+    /// Reserves the earliest slot within `limit` for `endpoint` at or after `now`, and says how
+    /// long to wait for it (zero: go now). The slot is booked whether or not the caller waits.
     /// The lock is held only to book the slot, never while waiting.
     pub fn reserve(&self, endpoint: &'static str, limit: Limit, now: Instant) -> Duration {
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());

@@ -4,9 +4,9 @@
 use super::faults::{self, Plan, Substitute};
 use super::routes::{self, Call, Failure, Miss, Reply};
 use super::{Counters, Shared, lock};
-use crate::headers;
-use crate::keys::PrivateKey;
-use crate::signing::{self, SignatureError};
+use bunq_protocol::headers;
+use bunq_protocol::keys::PrivateKey;
+use bunq_protocol::signing::{self, SignatureError};
 use bytes::{Bytes, BytesMut};
 use http::header::{ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use http::request::Parts;
@@ -113,7 +113,7 @@ async fn answer(shared: Arc<Shared>, ip: IpAddr, request: Request<Incoming>) -> 
         Counters::bump(&shared.counters.session_server_calls, 1);
     }
     // Faults hit only calls that need a token.
-    let plan = match operation.and_then(crate::api::operation_auth) {
+    let plan = match operation.and_then(bunq_api::api::operation_auth) {
         Some(_) => lock(&shared.faults).next(parts.method == http::Method::GET),
         None => Plan::default(),
     };
@@ -177,12 +177,12 @@ fn process(
         return Failure::new(400, format!("The request body is larger than {} bytes.", MAX_BODY)).into();
     };
     if shared.settings.rate_limits {
-        let limit = crate::rate_limit::bunq_limit(route.operation, &parts.method);
+        let limit = bunq_protocol::rate_limit::bunq_limit(route.operation, &parts.method);
         if !lock(&shared.world).access.admit(ip, route.operation, limit, Instant::now()) {
             return Reply::rate_limited();
         }
     }
-    let caller = match crate::api::operation_auth(route.operation) {
+    let caller = match bunq_api::api::operation_auth(route.operation) {
         None => None,
         Some(kind) => match check_caller(shared, parts, kind, &body) {
             Ok(caller) => Some(caller),
@@ -198,7 +198,7 @@ fn process(
 fn check_caller(
     shared: &Shared,
     parts: &Parts,
-    kind: crate::TokenKind,
+    kind: bunq_api::TokenKind,
     body: &[u8],
 ) -> Result<super::access::Caller, Failure> {
     let text = |name: &str| parts.headers.get(name).map(|v| v.to_str().map_err(|_| ()));

@@ -3,12 +3,45 @@
 //! `AwsLc` (feature `aws-lc`, on by default) is aws-lc-rs: constant-time, and already built by
 //! reqwest's rustls. `RustCrypto` is the pure-Rust `rsa` crate, whose private-key operations
 //! are not constant-time (RUSTSEC-2023-0071); it stays selectable for builds without C.
+//!
+//! [`KeyError`] lives here, below `keys`, since both refuse keys; `keys` re-exports it.
 
-use crate::keys::KeyError;
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::signature::{SignatureEncoding, Signer as _, Verifier as _};
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use sha2::Sha256;
+use std::fmt;
+
+/// The smallest key accepted, in bits.
+pub const MIN_KEY_BITS: usize = 2048;
+
+/// Why a key could not be generated, loaded, saved or used. Never contains key material.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The text is not a PEM RSA key of the expected kind.
+    NotPem(&'static str),
+    /// The key is smaller than [`MIN_KEY_BITS`].
+    TooSmall(usize),
+    /// Generation or encoding failed, or the backend refused the key.
+    Unusable(&'static str),
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotPem(expected) => {
+                write!(f, "not a PEM RSA {expected}: expected PKCS#8/SubjectPublicKeyInfo (or PKCS#1) PEM")
+            }
+            Self::TooSmall(bits) => {
+                write!(f, "the key has {bits} bits; bunq needs at least {MIN_KEY_BITS}: generate a new key")
+            }
+            Self::Unusable(why) => write!(f, "unusable key: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for KeyError {}
 
 /// Which implementation signs and verifies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,31 +1,16 @@
 //! Runs the embedded bunq sandbox as a standalone server, for clients in any language.
 //!
 //! ```text
-//! cargo run --features sandbox --example sandbox_server -- --listen 127.0.0.1:0
+//! cargo run -p bunq-sandbox -- --listen 127.0.0.1:0
 //! ```
 //!
 //! The first line on stdout is the base URL (e.g. `http://127.0.0.1:39123/v1/`); then it serves
 //! until Ctrl-C. Create users with `POST {base}sandbox-user-person`.
 //!
-//! Options:
-//!   --listen ADDR            address to listen on (default 127.0.0.1:0, a free port)
-//!   --session-timeout SECS   how long sessions of new users last (default one week)
-//!   --legacy-signatures      sign responses with the older status+headers+body scheme
-//!   --rate-limits            answer 429 above bunq's rate limits
-//!   --no-signature-check     accept requests without a valid X-Bunq-Client-Signature
-//!   --server-key PEM_FILE    sign responses with this PKCS#8 key instead of a generated one
-//!   --fail-next STATUS:N     answer the next N token-carrying calls with STATUS (signed)
-//!   --fail-unsigned-next STATUS:N
-//!                            the same without a signature, as bunq's rate limiter answers 429
-//!   --gateway-error-next STATUS:N
-//!                            answer like a load balancer: STATUS with an HTML page, unsigned
-//!   --drop-signature-next N  send the next N answers without X-Bunq-Server-Signature
-//!   --tamper-next N          change the next N response bodies after signing
-//!   --faults-on all|reads|writes
-//!                            which calls the faults above count (default all; reads are GETs)
+//! `--help` lists the options ([`OPTIONS`]).
 
-use bunq_api::keys::PrivateKey;
-use bunq_api::sandbox::{Sandbox, SandboxConfig};
+use bunq_protocol::keys::PrivateKey;
+use bunq_sandbox::{Sandbox, SandboxConfig};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -52,6 +37,26 @@ const USAGE: &str = "usage: sandbox_server [--listen ADDR] [--session-timeout SE
 [--rate-limits] [--no-signature-check] [--server-key PEM_FILE] [--fail-next STATUS:N] \
 [--fail-unsigned-next STATUS:N] [--gateway-error-next STATUS:N] [--drop-signature-next N] [--tamper-next N] \
 [--faults-on all|reads|writes]";
+
+/// What `--help` prints after [`USAGE`].
+const OPTIONS: &str = "\
+Runs the embedded bunq sandbox; the first line on stdout is the base URL, then it serves until Ctrl-C.
+
+  --listen ADDR            address to listen on (default 127.0.0.1:0, a free port)
+  --session-timeout SECS   how long sessions of new users last (default one week)
+  --legacy-signatures      sign responses with the older status+headers+body scheme
+  --rate-limits            answer 429 above bunq's rate limits
+  --no-signature-check     accept requests without a valid X-Bunq-Client-Signature
+  --server-key PEM_FILE    sign responses with this PKCS#8 key instead of a generated one
+  --fail-next STATUS:N     answer the next N token-carrying calls with STATUS (signed)
+  --fail-unsigned-next STATUS:N
+                           the same without a signature, as bunq's rate limiter answers 429
+  --gateway-error-next STATUS:N
+                           answer like a load balancer: STATUS with an HTML page, unsigned
+  --drop-signature-next N  send the next N answers without X-Bunq-Server-Signature
+  --tamper-next N          change the next N response bodies after signing
+  --faults-on all|reads|writes
+                           which calls the faults above count (default all; reads are GETs)";
 
 /// `STATUS:N`.
 fn status_count(name: &str, text: &str) -> Result<(u16, u32), String> {
@@ -125,6 +130,11 @@ fn config(options: &Options) -> Result<SandboxConfig, String> {
 async fn main() -> ExitCode {
     let options = match parse(std::env::args().skip(1)).and_then(|o| Ok((config(&o)?, o))) {
         Ok(parsed) => parsed,
+        // Asked for help: the usage and the options on stdout, and success.
+        Err(message) if message == USAGE => {
+            println!("{USAGE}\n\n{OPTIONS}");
+            return ExitCode::SUCCESS;
+        }
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);

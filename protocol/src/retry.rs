@@ -1,6 +1,6 @@
 //! What to do after each attempt of a call: hand the answer over, wait and try again, renew the
 //! session, or report that a write's outcome is unknown. A pure decision over what came back;
-//! the hooks carry it out.
+//! `bunq-api`'s hooks carry it out.
 //!
 //! An answer whose server signature failed is never data, but its status may still drive a
 //! decision that stays safe if it was forged (a forger on the path could as well drop the
@@ -55,19 +55,27 @@ pub(crate) fn is_gateway_status(status: u16) -> bool {
 
 /// What one attempt got back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Answer {
-    /// No answer. `maybe_sent`: the request may have reached the server (it was not a
-    /// connection failure).
-    Nothing { maybe_sent: bool },
+pub enum Answer {
+    /// No answer.
+    Nothing {
+        /// The request may have reached the server (it was not a connection failure).
+        maybe_sent: bool,
+    },
     /// An answer signed by bunq (or one of a call that needs no signature).
-    Verified { status: u16 },
+    Verified {
+        /// Its HTTP status.
+        status: u16,
+    },
     /// An answer whose server signature is missing or wrong: only its status is looked at.
-    Unverified { status: u16 },
+    Unverified {
+        /// Its HTTP status.
+        status: u16,
+    },
 }
 
 /// The call being made, as the decision needs it.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct CallKind {
+pub struct CallKind {
     /// A GET: it can be repeated freely.
     pub read: bool,
     /// It carries the session token (a 401 means the session is gone).
@@ -76,7 +84,7 @@ pub(crate) struct CallKind {
 
 /// What happened so far in this call.
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct History {
+pub struct History {
     /// Retries made.
     pub retries: u32,
     /// The session was renewed once already.
@@ -87,11 +95,16 @@ pub(crate) struct History {
 
 /// What to do next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Next {
+pub enum Next {
     /// Give the answer (or the error) to the caller as it is.
     Deliver,
-    /// Wait, then send again: with the same request id (a write bunq did not execute), or a new one.
-    Retry { wait: Duration, same_request_id: bool },
+    /// Wait, then send again.
+    Retry {
+        /// How long to wait first.
+        wait: Duration,
+        /// Send under the same request id (a write bunq did not execute), else under a new one.
+        same_request_id: bool,
+    },
     /// Open a new session and replay the call once.
     Reauthenticate,
     /// A write that may have been executed: report its outcome as unknown.
@@ -103,7 +116,7 @@ pub(crate) enum Next {
 }
 
 /// The decision after one attempt. `retry_after` is the server's hint, `random` the jitter.
-pub(crate) fn decide(
+pub fn decide(
     call: CallKind,
     answer: Answer,
     history: History,
@@ -143,12 +156,12 @@ pub(crate) fn decide(
 }
 
 /// A `Retry-After` in seconds (the HTTP-date form is not used by bunq and is ignored).
-pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
-/// A random number for jitter.
-pub(crate) fn jitter() -> u32 {
+/// A random number from the operating system, for the `random` (jitter) of [`decide`].
+pub fn jitter() -> u32 {
     use rsa::rand_core::{OsRng, RngCore};
     OsRng.next_u32()
 }

@@ -1,7 +1,7 @@
 //! Pages of a listing: `count`, `older_id` and `newer_id` in, newest-first items and the
 //! `Pagination` links out.
 
-use crate::api::types::Pagination;
+use bunq_api::api::types::Pagination;
 
 /// Items per page when the caller does not say.
 const DEFAULT_COUNT: usize = 10;

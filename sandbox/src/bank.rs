@@ -2,7 +2,7 @@
 //! requests that move money between them. Amounts are integer cents; nothing here does I/O.
 
 use super::money::{self, Cents};
-use crate::api::types::Pointer;
+use bunq_api::api::types::Pointer;
 use std::collections::{BTreeMap, HashMap};
 use std::time::SystemTime;
 
@@ -188,7 +188,7 @@ impl Bank {
             last_name: LAST_NAMES[(n / FIRST_NAMES.len()) % LAST_NAMES.len()].to_owned(),
             email: format!("sandbox-user-{serial}@example.com"),
             phone: format!("+3161{:07}", serial % 10_000_000),
-            public_uuid: crate::headers::new_request_id(),
+            public_uuid: bunq_protocol::headers::new_request_id(),
             created: now,
             session_timeout,
             accounts: vec![account_id],
@@ -200,7 +200,7 @@ impl Bank {
             currency: "EUR".to_owned(),
             balance: 0,
             description: "Sandbox current account".to_owned(),
-            public_uuid: crate::headers::new_request_id(),
+            public_uuid: bunq_protocol::headers::new_request_id(),
             created: now,
             updated: now,
             payments: Vec::new(),

@@ -2,14 +2,12 @@
 //! way out; bunq's signature checked on the way back (failing closed); rate limits, retries of
 //! reads, and one re-authentication when bunq says the session is gone.
 
+use super::hook_failure::HookFailure;
+use super::state::{ClientState, TokenKind};
 use crate::api::Client;
-use crate::client_state::{ClientState, TokenKind};
-use crate::headers;
-use crate::hook_failure::HookFailure;
-use crate::retry::{self, Answer, CallKind, History, Next, jitter};
-use crate::secret::Secret;
-use crate::signing;
-use crate::signing::SignatureError;
+use bunq_protocol::retry::{self, Answer, CallKind, History, Next, jitter};
+use bunq_protocol::signing::{self, SignatureError};
+use bunq_protocol::{Secret, headers};
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::Method;
@@ -85,7 +83,7 @@ impl Client {
         if let Some(token) = replaced {
             return Ok(token);
         }
-        crate::session::open_boxed(self.clone())
+        super::session::open_boxed(self.clone())
             .await
             .map_err(|e| HookFailure::Context(format!("could not open a new session: {e}")))?;
         if let Some(hook) = state.on_renew() {
@@ -136,7 +134,7 @@ impl Client {
             set(headers::CLIENT_SIGNATURE, header_value(&signature)?);
         }
         if settings.rate_limits {
-            let limit = crate::rate_limit::bunq_limit(info.operation_id, request.method());
+            let limit = bunq_protocol::rate_limit::bunq_limit(info.operation_id, request.method());
             let wait = state.limiter().reserve(info.operation_id, limit, Instant::now());
             if !wait.is_zero() {
                 tracing::debug!(operation = info.operation_id, wait_ms = wait.as_millis() as u64, "rate limit");

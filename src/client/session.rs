@@ -1,9 +1,9 @@
 //! Opening sessions (`POST /session-server`) and working out when they expire.
 
+use super::state::Session;
 use crate::api::{Client, types};
-use crate::client_state::Session;
-use crate::secret::Secret;
 use crate::{Error, Result};
+use bunq_protocol::Secret;
 use progenitor_client::ClientInfo;
 use std::future::Future;
 use std::pin::Pin;

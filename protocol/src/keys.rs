@@ -4,7 +4,7 @@
 //! (`BEGIN PUBLIC KEY`), the form bunq takes in `client_public_key`. PKCS#1 (`BEGIN RSA …`)
 //! is accepted on load. Parsing happens once; the signing state is kept with the key.
 
-pub use crate::rsa_backend::Backend;
+pub use crate::rsa_backend::{Backend, KeyError, MIN_KEY_BITS};
 use crate::rsa_backend::{Signer, Verifier};
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding};
@@ -15,42 +15,11 @@ use std::sync::Arc;
 
 pub use rsa::pkcs8::der::zeroize::Zeroizing;
 
-/// The smallest key accepted, in bits.
-pub const MIN_KEY_BITS: usize = 2048;
-
 /// The size of generated keys, in bits.
 pub const GENERATED_KEY_BITS: usize = 2048;
 
 /// PEM text longer than this is refused before parsing.
 const MAX_PEM_BYTES: usize = 64 * 1024;
-
-/// Why a key could not be generated, loaded, saved or used. Never contains key material.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum KeyError {
-    /// The text is not a PEM RSA key of the expected kind.
-    NotPem(&'static str),
-    /// The key is smaller than [`MIN_KEY_BITS`].
-    TooSmall(usize),
-    /// Generation or encoding failed, or the backend refused the key.
-    Unusable(&'static str),
-}
-
-impl fmt::Display for KeyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NotPem(expected) => {
-                write!(f, "not a PEM RSA {expected}: expected PKCS#8/SubjectPublicKeyInfo (or PKCS#1) PEM")
-            }
-            Self::TooSmall(bits) => {
-                write!(f, "the key has {bits} bits; bunq needs at least {MIN_KEY_BITS}: generate a new key")
-            }
-            Self::Unusable(why) => write!(f, "unusable key: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for KeyError {}
 
 fn check_size(bits: usize) -> Result<(), KeyError> {
     if bits < MIN_KEY_BITS { Err(KeyError::TooSmall(bits)) } else { Ok(()) }

@@ -2,9 +2,9 @@
 //! already used, and the per-IP rate-limit windows.
 
 use super::bank::Ids;
-use crate::TokenKind;
-use crate::keys::PublicKey;
-use crate::rate_limit::Limit;
+use bunq_api::TokenKind;
+use bunq_protocol::keys::PublicKey;
+use bunq_protocol::rate_limit::Limit;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
 use std::time::{Duration, Instant, SystemTime};
@@ -277,7 +277,7 @@ mod tests {
     fn request_ids_are_single_use_per_installation() {
         let mut access = Access::default();
         let mut ids = Ids::default();
-        let key = crate::keys::PrivateKey::generate().unwrap().public_key();
+        let key = bunq_protocol::keys::PrivateKey::generate().unwrap().public_key();
         let (a, b) = {
             let a = access.install(&mut ids, key.clone(), SystemTime::now()).id;
             (a, access.install(&mut ids, key, SystemTime::now()).id)

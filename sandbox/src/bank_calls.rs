@@ -4,7 +4,7 @@ use super::bank::Order;
 use super::money::{AmountError, parse_amount};
 use super::routes::{Call, Failure, Reply};
 use super::{Counters, Shared, listing, lock, render};
-use crate::api::types;
+use bunq_api::api::types;
 use std::time::SystemTime;
 
 /// An amount from a request body as cents.

@@ -112,22 +112,3 @@ pub(crate) fn tls_config(pins: &[SpkiPin], extra_roots: &[Vec<u8>]) -> Result<ru
         .with_no_client_auth();
     Ok(config)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pins_parse_from_base64_of_32_bytes_only() {
-        let pin = SpkiPin::from_base64("HmM/BX8HCGxXK/07yfg7WZS3rEIsreN0JX9ZGFEglpA=").unwrap();
-        assert_eq!(format!("{pin:?}"), "SpkiPin(HmM/BX8HCGxXK/07yfg7WZS3rEIsreN0JX9ZGFEglpA=)");
-        assert!(SpkiPin::from_base64("AAAA").is_none());
-        assert!(SpkiPin::from_base64("not base64").is_none());
-    }
-
-    #[test]
-    fn a_lone_pin_is_refused() {
-        let pin = SpkiPin::from_sha256([7; 32]);
-        assert!(tls_config(&[pin], &[]).unwrap_err().contains("backup"));
-    }
-}

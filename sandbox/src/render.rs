@@ -3,7 +3,7 @@
 use super::access::Device;
 use super::bank::{Account, Bank, Batch, Inquiry, Party, Payment, User};
 use super::money::{Cents, format_amount};
-use crate::api::types;
+use bunq_api::api::types;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// `2017-11-08 11:20:03.950184`, in UTC.

@@ -1,12 +1,24 @@
 //! `ApiContext`: installation → device → session, kept, saved and restored.
+//!
+//! [`ContextOptions`] say how it is built (`options.rs`); the saved form is `file.rs`, its
+//! encryption at rest `sealing.rs`.
+
+pub(crate) mod file;
+mod options;
+#[cfg(feature = "aws-lc")]
+mod sealing;
+
+pub use options::ContextOptions;
+#[cfg(feature = "aws-lc")]
+pub use sealing::ContextKey;
 
 use crate::api::{Client, types};
-use crate::client_state::{ClientState, Credentials, RequestSettings, Session};
-use crate::context_file::{ContextFile, SavedSession};
-use crate::environment::Environment;
-use crate::keys::{PrivateKey, PublicKey};
-use crate::secret::Secret;
+use crate::client::session;
+use crate::client::state::{Credentials, Session};
 use crate::{Error, Result};
+use bunq_protocol::keys::{PrivateKey, PublicKey};
+use bunq_protocol::{Environment, Secret};
+use file::{ContextFile, SavedSession};
 use progenitor_client::ClientInfo;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,118 +31,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub struct ApiContext {
     environment: Environment,
     client: Client,
-}
-
-/// How a context is built: request headers, timeouts, your own `reqwest::Client` or key.
-#[derive(Debug, Default)]
-pub struct ContextOptions {
-    settings: RequestSettings,
-    http: Option<reqwest::Client>,
-    key: Option<PrivateKey>,
-    timeout: Option<Duration>,
-    #[cfg(feature = "rustls")]
-    pins: Vec<crate::SpkiPin>,
-    #[cfg(feature = "rustls")]
-    roots: Vec<Vec<u8>>,
-}
-
-impl ContextOptions {
-    /// Defaults: 30 s timeout, `bunq-api-rust/<version>` user agent, `en_US`, `nl_NL`.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The `User-Agent` header.
-    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
-        self.settings.user_agent = value.into();
-        self
-    }
-    /// `X-Bunq-Language` and `X-Bunq-Region`, e.g. `("nl_NL", "nl_NL")`.
-    pub fn locale(mut self, language: impl Into<String>, region: impl Into<String>) -> Self {
-        self.settings.language = language.into();
-        self.settings.region = region.into();
-        self
-    }
-    /// `X-Bunq-Geolocation`: `longitude latitude altitude radius country`.
-    pub fn geolocation(mut self, value: impl Into<String>) -> Self {
-        self.settings.geolocation = value.into();
-        self
-    }
-    /// Timeout for each request (when the client is built here).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-    /// Use this `reqwest::Client` (its connection pool, proxy, TLS settings).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
-    /// Install this key instead of generating one.
-    pub fn key(mut self, key: PrivateKey) -> Self {
-        self.key = Some(key);
-        self
-    }
-    /// Open a new session when less than this is left of the current one (default 30 s).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.settings.refresh_margin = margin;
-        self
-    }
-    /// Keep to bunq's rate limits on the client side (default on): calls wait for their slot.
-    pub fn rate_limits(mut self, on: bool) -> Self {
-        self.settings.rate_limits = on;
-        self
-    }
-    /// How reads are retried on 429, 491, 5xx or no answer (default: 3 retries from 0.5 s).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.settings.retry = policy;
-        self
-    }
-    /// Require one of these public keys in the server's certificate chain, on top of the usual
-    /// checks. Off by default; give at least two pins (current and backup) or building fails.
-    #[cfg(feature = "rustls")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
-    pub fn pin_certificates(mut self, pins: impl IntoIterator<Item = crate::SpkiPin>) -> Self {
-        self.pins = pins.into_iter().collect();
-        self
-    }
-    /// Trust this root certificate (DER) besides the platform's, e.g. a test CA.
-    #[cfg(feature = "rustls")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
-    pub fn add_root_certificate(mut self, der: Vec<u8>) -> Self {
-        self.roots.push(der);
-        self
-    }
-    /// Discard responses with a larger body (default 16 MiB).
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.settings.max_response_bytes = limit;
-        self
-    }
-
-    fn build(self, environment: &Environment, key: Option<PrivateKey>, credentials: Credentials) -> Result<Client> {
-        #[cfg(feature = "rustls")]
-        if self.http.is_some() && !(self.pins.is_empty() && self.roots.is_empty()) {
-            return Err(Error::Context(
-                "pins and roots apply to the client built here: set them on your own reqwest::Client instead".into(),
-            ));
-        }
-        let http = match self.http {
-            Some(client) => client,
-            None => {
-                #[allow(unused_mut)]
-                let mut builder = reqwest::Client::builder()
-                    .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
-                    .connect_timeout(Duration::from_secs(10));
-                #[cfg(feature = "rustls")]
-                if !self.pins.is_empty() || !self.roots.is_empty() {
-                    let tls = crate::pinning::tls_config(&self.pins, &self.roots).map_err(Error::Context)?;
-                    builder = builder.tls_backend_preconfigured(tls);
-                }
-                builder.build().map_err(Error::Transport)?
-            }
-        };
-        let state = ClientState::new(key, self.settings, credentials);
-        Ok(Client::new_with_client(environment.base_url(), http, state))
-    }
 }
 
 impl ApiContext {
@@ -155,7 +55,7 @@ impl ApiContext {
         mut options: ContextOptions,
     ) -> Result<Self> {
         let api_key = api_key.into();
-        let key = match options.key.take() {
+        let key = match options.take_key() {
             Some(key) => key,
             None => tokio::task::spawn_blocking(PrivateKey::generate)
                 .await
@@ -179,7 +79,7 @@ impl ApiContext {
         let created = client.create_device_server(&device).await?.into_inner();
         let device_id = created.response.first().map(|item| *item.id.id);
         client.inner().credentials_mut().device_id = device_id;
-        crate::session::open(&client).await?;
+        session::open(&client).await?;
         Ok(Self { environment, client })
     }
 
@@ -205,7 +105,7 @@ impl ApiContext {
     /// Reads a context saved with [`ApiContext::save_encrypted`], with its key.
     #[cfg(feature = "aws-lc")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
-    pub fn restore_encrypted(path: impl AsRef<Path>, key: &crate::ContextKey, options: ContextOptions) -> Result<Self> {
+    pub fn restore_encrypted(path: impl AsRef<Path>, key: &ContextKey, options: ContextOptions) -> Result<Self> {
         let path = path.as_ref();
         let file = ContextFile::read(path).and_then(|bytes| ContextFile::parse_sealed(&bytes, key));
         Self::from_file(path, file, options)
@@ -243,9 +143,9 @@ impl ApiContext {
     /// [`ApiContext::save`], encrypted with `key` (AES-256-GCM). Keep the key elsewhere.
     #[cfg(feature = "aws-lc")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
-    pub fn save_encrypted(&self, path: impl AsRef<Path>, key: &crate::ContextKey) -> Result<()> {
+    pub fn save_encrypted(&self, path: impl AsRef<Path>, key: &ContextKey) -> Result<()> {
         let path = path.as_ref();
-        let seal = |plain: &[u8]| crate::context_file::sealed_file(key, plain);
+        let seal = |plain: &[u8]| file::sealed_file(key, plain);
         self.to_file()?
             .write(path, Some(&seal))
             .map_err(|problem| Error::ContextFile { path: path.to_owned(), problem })
@@ -310,7 +210,7 @@ impl ApiContext {
 
     /// Opens a new session now.
     pub async fn renew_session(&self) -> Result<()> {
-        crate::session::open(&self.client).await
+        session::open(&self.client).await
     }
 
     /// Ends the session at bunq (`DELETE /session/0`). The next call opens a new one.

@@ -1,6 +1,6 @@
 //! The saved form of an API context: a versioned JSON file, written atomically, owner-only.
 
-use crate::environment::Environment;
+use bunq_protocol::Environment;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -72,7 +72,7 @@ impl ContextFile {
 
     /// Parses an encrypted context file's bytes with its key.
     #[cfg(feature = "aws-lc")]
-    pub fn parse_sealed(bytes: &[u8], key: &crate::sealing::ContextKey) -> Result<Self, Problem> {
+    pub fn parse_sealed(bytes: &[u8], key: &super::sealing::ContextKey) -> Result<Self, Problem> {
         use base64::Engine;
         #[derive(Deserialize)]
         struct Sealed {
@@ -86,7 +86,7 @@ impl ContextFile {
                 let sealed = base64::engine::general_purpose::STANDARD
                     .decode(sealed.sealed)
                     .map_err(|_| "damaged context file (sealed data is not base64); it was left as it is".to_owned())?;
-                Self::parse(&crate::sealing::open(key, &sealed)?)
+                Self::parse(&super::sealing::open(key, &sealed)?)
             }
         }
     }
@@ -114,9 +114,9 @@ pub(crate) type Sealer<'a> = dyn Fn(&[u8]) -> Result<Vec<u8>, Problem> + 'a;
 
 /// The encrypted file for a context's plain bytes.
 #[cfg(feature = "aws-lc")]
-pub(crate) fn sealed_file(key: &crate::sealing::ContextKey, plain: &[u8]) -> Result<Vec<u8>, Problem> {
+pub(crate) fn sealed_file(key: &super::sealing::ContextKey, plain: &[u8]) -> Result<Vec<u8>, Problem> {
     use base64::Engine;
-    let sealed = base64::engine::general_purpose::STANDARD.encode(crate::sealing::seal(key, plain)?);
+    let sealed = base64::engine::general_purpose::STANDARD.encode(super::sealing::seal(key, plain)?);
     let file = serde_json::json!({ "format": SEALED_FORMAT, "version": VERSION, "sealed": sealed });
     serde_json::to_vec_pretty(&file).map_err(|e| format!("cannot encode the context: {e}"))
 }
@@ -155,7 +155,7 @@ fn header(bytes: &[u8]) -> Result<Kind, Problem> {
 
 fn temporary_path(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", crate::headers::new_request_id()))
+    path.with_file_name(format!(".{name}.{}.tmp", bunq_protocol::headers::new_request_id()))
 }
 
 /// Temporary file beside the target, written and synced, then renamed over it.

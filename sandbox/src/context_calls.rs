@@ -4,8 +4,8 @@
 use super::access::Caller;
 use super::routes::{Call, Failure, Reply};
 use super::{Counters, Shared, listing, lock, render};
-use crate::api::types;
-use crate::keys::{KeyError, MIN_KEY_BITS, PublicKey};
+use bunq_api::api::types;
+use bunq_protocol::keys::{KeyError, MIN_KEY_BITS, PublicKey};
 use std::time::{Duration, Instant, SystemTime};
 
 /// A new user with an empty EUR account; returns its API key.

@@ -1,15 +1,20 @@
 //! An embedded bunq sandbox: a local HTTP server on 127.0.0.1 that speaks bunq's wire protocol,
-//! so code using this crate — or a bunq client in any language — can run offline.
+//! so code using [`bunq_api`] — or a bunq client in any language — can run offline.
 //!
 //! It keeps everything in memory: installations and their tokens, devices, API keys, sessions
 //! (that expire), and a small bank whose users pay each other for real, in integer cents. It
 //! checks tokens and request signatures like bunq does (401, 466), refuses reused request ids,
 //! signs every response (errors too) with its own server key, paginates listings, can enforce
-//! bunq's rate limits (429), and can misbehave on request through [`Faults`].
+//! bunq's rate limits (429), and can misbehave on request through [`Faults`]. It serves the
+//! operations of `bunq-api`'s spec with `bunq-api`'s generated types, and signs and checks with
+//! the same `bunq-protocol` code as the client.
+//!
+//! Add it as a dev-dependency next to `bunq-api`, and use [`Sandbox::environment`] wherever you
+//! would say `Environment::Sandbox`:
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use bunq_api::sandbox::{Sandbox, SandboxConfig};
+//! use bunq_sandbox::{Sandbox, SandboxConfig};
 //! let sandbox = Sandbox::start_with(SandboxConfig::default().rate_limits(true)).await?;
 //! let api_key = sandbox.create_user().await; // a user with an empty EUR account
 //! println!("{} with key {api_key}", sandbox.base_url());
@@ -23,6 +28,12 @@
 //! sugardaddy, or to any valid IBAN outside the sandbox (the money just leaves).
 //!
 //! Sessions end `session_timeout` after they were opened; calls do not extend them.
+//!
+//! The package's binary, `sandbox_server`, runs it standalone for clients in other languages:
+//! `cargo run -p bunq-sandbox -- --listen 127.0.0.1:0` prints the base URL, then serves.
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(missing_docs)]
 
 mod access;
 mod bank;
@@ -37,8 +48,8 @@ mod server;
 
 pub use faults::Faults;
 
-use crate::Environment;
-use crate::keys::PrivateKey;
+use bunq_protocol::Environment;
+use bunq_protocol::keys::PrivateKey;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
