@@ -9,7 +9,7 @@
 mod common;
 
 use bunq_api::types::{Amount, NewPayment, Pointer};
-use bunq_api::{Envelope, Error, with_request_id};
+use bunq_api::with_request_id;
 use common::{Failure, step};
 
 #[tokio::main]
@@ -19,16 +19,16 @@ async fn main() -> std::process::ExitCode {
 
 async fn run() -> Result<(), Failure> {
     let connection = common::connect("bunq-api error_handling").await?;
-    let client = connection.context.client();
-    let user = connection.context.user_id().ok_or("the session names no user")?;
-    let account = client.list_monetary_account_banks(&user, None, None, None).await?.into_inner().into_first()?;
+    let me = connection.context.me()?;
+    let first = me.monetary_account_banks().list().await?.items.into_iter().next().ok_or("no current account")?;
+    let account = me.monetary_account(first.id);
 
     if !common::may_move_money(connection.context.environment()) {
         return Ok(());
     }
     step("paying more than the balance");
     let too_much = NewPayment::new(Amount::new("1000000.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), "too much");
-    match client.create_payment(&user, &account.id, &too_much).await.map_err(Error::from) {
+    match account.payments().create(&too_much).await {
         Err(error) if error.is_user_error() => {
             println!("    490, as expected: {:?}", error.descriptions());
             println!("    response id for bunq support: {}", error.response_id().unwrap_or("-"));
@@ -43,14 +43,14 @@ async fn run() -> Result<(), Failure> {
 
     step("bunq answers 429 four times: reads are retried with backoff, then reported");
     sandbox.faults().fail(429, 4);
-    match client.list_users(None, None, None).await.map_err(Error::from) {
+    match connection.context.users().list().await {
         Err(error) if error.is_rate_limited() => println!("    still rate limited after retries: {error}"),
         other => return Err(format!("expected 429, got {other:?}").into()),
     }
 
     step("a response whose body was changed after bunq signed it");
     sandbox.faults().tamper_body(1);
-    match client.list_users(None, None, None).await.map_err(Error::from) {
+    match connection.context.users().list().await {
         Err(error) if error.is_server_signature() => println!("    refused: {error}"),
         other => return Err(format!("expected a signature error, got {other:?}").into()),
     }
@@ -59,17 +59,17 @@ async fn run() -> Result<(), Failure> {
     let request_id = bunq_api::headers::new_request_id();
     let payment = NewPayment::new(Amount::new("0.01", "EUR"), Pointer::email("sugardaddy@bunq.com"), "maybe");
     sandbox.faults().reset_connection(1);
-    let outcome = with_request_id(&request_id, client.create_payment(&user, &account.id, &payment)).await;
-    match outcome.map_err(Error::from) {
+    let outcome = with_request_id(&request_id, account.payments().create(&payment)).await;
+    match outcome {
         Err(error) if error.is_outcome_unknown() || error.is_transport() => println!("    {error}"),
         other => return Err(format!("expected an unknown outcome, got {other:?}").into()),
     }
     println!("    retrying under the same request id {request_id}: bunq refuses an id it has seen,");
     println!("    so the payment cannot happen twice");
-    let retry = with_request_id(&request_id, client.create_payment(&user, &account.id, &payment)).await;
+    let retry = with_request_id(&request_id, account.payments().create(&payment)).await;
     println!(
         "    retry: {}",
-        match retry.map_err(Error::from) {
+        match retry {
             Ok(_) => "executed now".to_owned(),
             Err(e) => e.to_string(),
         }

@@ -11,8 +11,7 @@
 
 mod common;
 
-use bunq_api::types::{Amount, MonetaryAccountBank, NewPayment, NewRequestInquiry, Payment, PaymentId, Pointer};
-use bunq_api::{Created, Envelope, paginate};
+use bunq_api::types::{Amount, NewPayment, NewRequestInquiry, Pointer};
 use common::{Failure, show, step};
 use futures_util::StreamExt;
 
@@ -23,49 +22,43 @@ async fn main() -> std::process::ExitCode {
 
 async fn run() -> Result<(), Failure> {
     let connection = common::connect("bunq-api quickstart").await?;
-    let context = &connection.context;
-    let user = context.user_id().ok_or("the session names no user")?;
-    println!("    logged in as user {user}");
-    let client = context.client();
+    let me = connection.context.me()?;
+    println!("    logged in as user {}", connection.context.user_id().ok_or("no user")?);
 
     step("finding the current account");
-    let account: MonetaryAccountBank =
-        client.list_monetary_account_banks(&user, None, None, None).await?.into_inner().into_first()?;
+    let account = me.monetary_account_banks().list().await?.items.into_iter().next().ok_or("no current account")?;
     println!(
         "    account {} ({}), balance {}",
         account.id,
         account.iban().unwrap_or("no IBAN"),
         show(&account.balance)
     );
+    let account = me.monetary_account(account.id);
 
-    if common::may_move_money(context.environment()) {
+    if common::may_move_money(connection.context.environment()) {
         step("asking sugardaddy@bunq.com for 100.00 EUR");
-        let inquiry = NewRequestInquiry::new(
+        let funds = NewRequestInquiry::new(
             Amount::new("100.00", "EUR"),
             Pointer::email("sugardaddy@bunq.com"),
             "Quickstart funds",
         );
-        let inquiry_id = client.create_request_inquiry(&user, &account.id, &inquiry).await?.into_inner().id()?;
-        let inquiry = client.get_request_inquiry(&user, &account.id, &inquiry_id).await?.into_inner().into_first()?;
+        let inquiry_id = account.request_inquiries().create(&funds).await?;
+        let inquiry = account.request_inquiry(inquiry_id).get().await?;
         println!("    request {inquiry_id}: {}", inquiry.status.as_deref().unwrap_or("?"));
 
         step("paying 12.50 EUR to sugardaddy@bunq.com");
         let payment =
             NewPayment::new(Amount::new("12.50", "EUR"), Pointer::email("sugardaddy@bunq.com"), "Quickstart payment");
-        let payment_id = client.create_payment(&user, &account.id, &payment).await?.into_inner().id()?;
+        let payment_id = account.payments().create(&payment).await?;
         println!("    payment {payment_id} created");
 
         step("reading it back");
-        let payment: Payment = client.get_payment(&user, &account.id, &payment_id).await?.into_inner().into_first()?;
+        let payment = account.payment(payment_id).get().await?;
         println!("    {} \"{}\"", show(&payment.amount), payment.description.as_deref().unwrap_or(""));
     }
 
     step("paging through the account's payments, 2 per page");
-    let (pager, account_id) = (client.clone(), account.id);
-    let mut payments = std::pin::pin!(paginate(move |older| {
-        let client = pager.clone();
-        async move { client.list_payments(&user, &account_id, Some(2), None, older.map(PaymentId).as_ref()).await }
-    }));
+    let mut payments = std::pin::pin!(account.payments().list().count(2).stream());
     let mut count = 0;
     while let Some(payment) = payments.next().await {
         let payment = payment?;
@@ -75,7 +68,7 @@ async fn run() -> Result<(), Failure> {
     println!("    {count} payments");
 
     step("balances");
-    for account in client.list_monetary_account_banks(&user, None, None, None).await?.into_inner().into_items() {
+    for account in me.monetary_account_banks().list().await?.items {
         println!("    account {}: {}", account.id, show(&account.balance));
     }
     println!("\ndone.");

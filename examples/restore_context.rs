@@ -30,7 +30,7 @@ async fn run() -> Result<(), Failure> {
     let restored = ApiContext::restore(&connection.context_path)?;
     let user = restored.user_id().ok_or("the saved context has no session")?;
     println!("    user {user}, {}", expiry(&restored));
-    restored.client().get_user(&user).await?;
+    restored.user(user).get().await?;
     println!("    the restored session works");
 
     step("renewing the session and saving it again");
@@ -39,7 +39,7 @@ async fn run() -> Result<(), Failure> {
     restored.save(&connection.context_path)?;
     println!("    {}", expiry(&restored));
     let again = ApiContext::restore(&connection.context_path)?;
-    again.client().get_user(&user).await?;
+    again.user(user).get().await?;
     println!("    the renewed session was saved and works after another restore");
 
     step("closing the session");

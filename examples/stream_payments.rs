@@ -6,8 +6,7 @@
 
 mod common;
 
-use bunq_api::types::{Amount, NewPayment, NewRequestInquiry, PaymentId, Pointer};
-use bunq_api::{Envelope, paginate};
+use bunq_api::types::{Amount, NewPayment, NewRequestInquiry, Pointer};
 use common::{Failure, show, step};
 use futures_util::StreamExt;
 
@@ -18,31 +17,26 @@ async fn main() -> std::process::ExitCode {
 
 async fn run() -> Result<(), Failure> {
     let connection = common::connect("bunq-api stream_payments").await?;
-    let client = connection.context.client().clone();
-    let user = connection.context.user_id().ok_or("the session names no user")?;
-    let account = client.list_monetary_account_banks(&user, None, None, None).await?.into_inner().into_first()?;
+    let me = connection.context.me()?;
+    let first = me.monetary_account_banks().list().await?.items.into_iter().next().ok_or("no current account")?;
+    let account = me.monetary_account(first.id);
 
     if connection.sandbox.is_some() {
         step("embedded sandbox: making a few payments to stream");
         let funds = NewRequestInquiry::new(Amount::new("50.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), "funds");
-        client.create_request_inquiry(&user, &account.id, &funds).await?;
+        account.request_inquiries().create(&funds).await?;
         for i in 1..=5 {
             let payment = NewPayment::new(
                 Amount::new(format!("{i}.00"), "EUR"),
                 Pointer::email("sugardaddy@bunq.com"),
                 format!("payment {i}"),
             );
-            client.create_payment(&user, &account.id, &payment).await?;
+            account.payments().create(&payment).await?;
         }
     }
 
-    step(&format!("streaming the payments of account {}", account.id));
-    let account_id = account.id;
-    let payments = paginate(move |older| {
-        let client = client.clone();
-        async move { client.list_payments(&user, &account_id, Some(200), None, older.map(PaymentId).as_ref()).await }
-    });
-    let mut payments = std::pin::pin!(payments);
+    step(&format!("streaming the payments of account {}", first.id));
+    let mut payments = std::pin::pin!(account.payments().list().count(200).stream());
     let mut count = 0;
     while let Some(payment) = payments.next().await {
         let payment = payment?;

@@ -1,4 +1,5 @@
-//! Unwrapping bunq's `{"Response": [...]}` envelope into the objects inside.
+//! Unwrapping bunq's `{"Response": [...]}` envelope into the objects inside. build.rs implements
+//! these traits for every envelope of the spec (`codegen/envelopes.rs`).
 
 use crate::api::types;
 use crate::{Error, Result};
@@ -28,75 +29,6 @@ pub trait Created {
     /// The id of the created object.
     fn id(&self) -> Result<Self::Id>;
 }
-
-macro_rules! envelopes {
-    ($($envelope:ident => $item:ty, |$x:ident| $unwrap:expr;)*) => {$(
-        impl Envelope for types::$envelope {
-            type Item = $item;
-            fn into_items(self) -> Vec<$item> {
-                self.response.into_iter().map(|$x| $unwrap).collect()
-            }
-        }
-    )*};
-}
-
-macro_rules! listings {
-    ($($listing:ident),*) => {$(
-        impl Listing for types::$listing {
-            fn pagination(&self) -> Option<&types::Pagination> {
-                self.pagination.as_ref()
-            }
-        }
-    )*};
-}
-
-macro_rules! created {
-    ($($created:ident => $id:ident),*) => {$(
-        impl Created for types::$created {
-            type Id = types::$id;
-            fn id(&self) -> Result<types::$id> {
-                self.response.first().map(|item| item.id.id).ok_or_else(|| Error::Decode("the create response holds no Id".to_owned()))
-            }
-        }
-    )*};
-}
-
-envelopes! {
-    PaymentListing => types::Payment, |x| x.payment;
-    PaymentResponse => types::Payment, |x| x.payment;
-    PaymentBatchListing => types::PaymentBatch, |x| x.payment_batch;
-    PaymentBatchResponse => types::PaymentBatch, |x| x.payment_batch;
-    RequestInquiryResponse => types::RequestInquiry, |x| x.request_inquiry;
-    MonetaryAccountBankListing => types::MonetaryAccountBank, |x| x.monetary_account_bank;
-    MonetaryAccountBankResponse => types::MonetaryAccountBank, |x| x.monetary_account_bank;
-    MonetaryAccountListing => types::MonetaryAccount, |x| x;
-    MonetaryAccountResponse => types::MonetaryAccount, |x| x;
-    UserListing => types::User, |x| x;
-    UserResponse => types::User, |x| x;
-    DeviceServerListing => types::DeviceServerRead, |x| x.device_server;
-    DeviceServerResponse => types::DeviceServerRead, |x| x.device_server;
-    InstallationIdListing => types::InstallationId, |x| x.id.id;
-    InstallationIdResponse => types::InstallationId, |x| x.id.id;
-    ServerPublicKeyListing => String, |x| x.server_public_key.server_public_key;
-    SandboxUserPersonCreated => String, |x| x.api_key.api_key;
-}
-
-listings!(
-    PaymentListing,
-    PaymentBatchListing,
-    MonetaryAccountBankListing,
-    MonetaryAccountListing,
-    UserListing,
-    DeviceServerListing,
-    InstallationIdListing
-);
-
-created!(
-    PaymentCreated => PaymentId,
-    PaymentBatchCreated => PaymentBatchId,
-    RequestInquiryCreated => RequestInquiryId,
-    DeviceServerCreated => DeviceServerId
-);
 
 impl types::Pagination {
     /// The `older_id` of the next page back in time, if there is one.

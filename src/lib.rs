@@ -30,12 +30,16 @@ pub mod fuzzing {
     }
 }
 
+pub use api::handles;
 pub use api::{Client, types};
 pub use bunq_protocol::{Environment, RetryPolicy, Secret};
 #[cfg(feature = "rustls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
 pub use client::SpkiPin;
-pub use client::{ClientState, RequestSettings, TokenKind, paginate, with_request_id};
+pub use client::{ClientState, RequestSettings, TokenKind, with_request_id};
+pub use client::{Collection, List, Page, PageFuture, RawPage};
+#[doc(hidden)]
+pub use client::{file_bytes, upload};
 #[cfg(feature = "aws-lc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
 pub use context::ContextKey;

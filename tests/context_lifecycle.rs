@@ -4,7 +4,7 @@
 mod common;
 
 use bunq_api::types::*;
-use bunq_api::{ApiContext, ContextOptions, Created, Envelope, paginate};
+use bunq_api::{ApiContext, ContextOptions, Created, Envelope};
 use bunq_sandbox::SandboxConfig;
 use futures_util::StreamExt;
 
@@ -52,14 +52,8 @@ async fn create_save_restore_pay_and_page() {
         let body = common::payment("0.01", Pointer::iban(&friend_iban, "Friend"), &format!("p{i}"));
         client.create_payment(&user, &account.id, &body).await.unwrap();
     }
-    let (pager, account_id) = (client.clone(), account.id);
-    let all: Vec<Payment> = paginate(move |older| {
-        let client = pager.clone();
-        async move { client.list_payments(&user, &account_id, Some(10), None, older.map(PaymentId).as_ref()).await }
-    })
-    .map(|p| p.unwrap())
-    .collect()
-    .await;
+    let payments = restored.user(user).monetary_account(account.id).payments();
+    let all: Vec<Payment> = payments.list().count(10).stream().map(|p| p.unwrap()).collect().await;
     // 25 payments out plus the incoming sugardaddy payment.
     assert_eq!(all.len(), 26);
     assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first, no repeats");

@@ -204,18 +204,18 @@ impl Ctx {
 async fn context(sandbox: &Sandbox) -> Ctx {
     let raw = Raw::new(sandbox);
     let created = raw.send(req(Method::POST, "/v1/sandbox-user-person")).await.expect(200);
-    let api_key = created.decode::<types::SandboxUserPersonCreated>().response[0].api_key.api_key.clone();
+    let api_key = created.decode::<types::SandboxUserPersonCreated>().response[0].api_key.api_key.clone().unwrap();
     assert!(api_key.starts_with("sandbox_") && api_key.len() == 8 + 64, "{api_key}");
 
     let pem = raw.key.public_key().to_pem().unwrap();
     let installed = raw.send(req(Method::POST, "/v1/installation").json(json!({"client_public_key": pem}))).await;
-    let items = installed.expect(200).decode::<types::CreateInstallationResponse>().response;
+    let items = installed.expect(200).decode::<types::InstallationCreated>().response;
     let (mut token, mut server_key) = (None, None);
     for item in items {
         match item {
-            types::InstallationItem::Token(t) => token = Some(t.token),
-            types::InstallationItem::ServerPublicKey(k) => server_key = Some(k.server_public_key),
-            types::InstallationItem::Id(_) => {}
+            types::InstallationCreatedItem::Token(t) => token = Some(t.token),
+            types::InstallationCreatedItem::ServerPublicKey(k) => server_key = Some(k.server_public_key),
+            types::InstallationCreatedItem::Id(_) => {}
         }
     }
     let (installation_token, server_key) = (token.unwrap(), PublicKey::from_pem(&server_key.unwrap()).unwrap());
@@ -229,12 +229,12 @@ async fn context(sandbox: &Sandbox) -> Ctx {
         .send(req(Method::POST, "/v1/session-server").token(&installation_token).json(json!({"secret": api_key})))
         .await;
     answer.verify(&server_key).unwrap();
-    let items = answer.expect(200).decode::<types::CreateSessionServerResponse>().response;
+    let items = answer.expect(200).decode::<types::SessionServerCreated>().response;
     let (mut session, mut user) = (None, None);
     for item in items {
         match item {
-            types::SessionServerItem::Token(t) => session = Some(t.token),
-            types::SessionServerItem::UserPerson(p) => {
+            types::SessionServerCreatedItem::Token(t) => session = Some(t.token),
+            types::SessionServerCreatedItem::UserPerson(p) => {
                 assert_eq!(p.status.as_deref(), Some("ACTIVE"));
                 assert!(p.session_timeout.unwrap() > 0);
                 let kinds: Vec<&str> = p.alias.iter().map(|a| a.type_.as_str()).collect();

@@ -3,8 +3,9 @@
 use super::bank::Order;
 use super::money::{AmountError, parse_amount};
 use super::routes::{Call, Failure, Reply};
-use super::{Counters, Shared, listing, lock, render};
+use super::{Counters, Shared, listing, lock, render, wire};
 use bunq_api::api::types;
+use serde_json::Value;
 use std::time::SystemTime;
 
 /// An amount from a request body as cents.
@@ -37,15 +38,13 @@ pub(crate) fn list_monetary_accounts(shared: &Shared, call: &Call) -> Result<Rep
     let world = lock(&shared.world);
     let user = world.bank.user(user_id).ok_or_else(|| Failure::new(404, "No such user."))?;
     let accounts = world.bank.accounts_of(user_id);
-    let items = accounts
-        .into_iter()
-        .map(|a| (a.id, types::MonetaryAccount::MonetaryAccountBank(render::account_bank(a, user))));
+    let items = accounts.into_iter().map(|a| (a.id, ("MonetaryAccountBank", render::account_bank(a, user))));
     let (response, pagination) = listing::paginate(&call.page()?, items.collect(), call.path);
-    Ok(Reply::json(&types::MonetaryAccountListing { response, pagination: Some(pagination) }))
+    Ok(Reply::json(&wire::mixed_listing(response, &pagination)))
 }
 
 /// The account in the path, rendered.
-fn account_bank(shared: &Shared, call: &Call) -> Result<types::MonetaryAccountBank, Failure> {
+fn account_bank(shared: &Shared, call: &Call) -> Result<Value, Failure> {
     let user_id = call.path_user()?;
     let world = lock(&shared.world);
     let account = world.bank.account(user_id, call.id(1))?;
@@ -55,8 +54,7 @@ fn account_bank(shared: &Shared, call: &Call) -> Result<types::MonetaryAccountBa
 
 /// `GET /user/{id}/monetary-account/{id}`.
 pub(crate) fn get_monetary_account(shared: &Shared, call: &Call) -> Result<Reply, Failure> {
-    let account = types::MonetaryAccount::MonetaryAccountBank(account_bank(shared, call)?);
-    Ok(Reply::json(&types::MonetaryAccountResponse { response: vec![account] }))
+    Ok(Reply::json(&wire::items("MonetaryAccountBank", [account_bank(shared, call)?])))
 }
 
 /// `GET /user/{id}/monetary-account-bank`.
@@ -66,17 +64,12 @@ pub(crate) fn list_monetary_account_banks(shared: &Shared, call: &Call) -> Resul
     let user = world.bank.user(user_id).ok_or_else(|| Failure::new(404, "No such user."))?;
     let items = world.bank.accounts_of(user_id).into_iter().map(|a| (a.id, render::account_bank(a, user))).collect();
     let (items, pagination) = listing::paginate(&call.page()?, items, call.path);
-    let response =
-        items.into_iter().map(|monetary_account_bank| types::MonetaryAccountBankItem { monetary_account_bank });
-    Ok(Reply::json(&types::MonetaryAccountBankListing { response: response.collect(), pagination: Some(pagination) }))
+    Ok(Reply::json(&wire::listing("MonetaryAccountBank", items, &pagination)))
 }
 
 /// `GET /user/{id}/monetary-account-bank/{id}`.
 pub(crate) fn get_monetary_account_bank(shared: &Shared, call: &Call) -> Result<Reply, Failure> {
-    let monetary_account_bank = account_bank(shared, call)?;
-    Ok(Reply::json(&types::MonetaryAccountBankResponse {
-        response: vec![types::MonetaryAccountBankItem { monetary_account_bank }],
-    }))
+    Ok(Reply::json(&wire::items("MonetaryAccountBank", [account_bank(shared, call)?])))
 }
 
 /// `POST …/payment`.
@@ -87,9 +80,7 @@ pub(crate) fn create_payment(shared: &Shared, call: &Call) -> Result<Reply, Fail
     let world = &mut *world;
     let id = world.bank.pay(&mut world.ids, user, call.id(1), order, SystemTime::now())?;
     Counters::bump(&shared.counters.payments, 1);
-    Ok(Reply::json(&types::PaymentCreated {
-        response: vec![types::PaymentIdItem { id: types::PaymentIdObject { id: id.into() } }],
-    }))
+    Ok(Reply::json(&wire::id(id)))
 }
 
 /// `GET …/payment`.
@@ -100,8 +91,7 @@ pub(crate) fn list_payments(shared: &Shared, call: &Call) -> Result<Reply, Failu
     let account = world.bank.account(user, call.id(1))?;
     let payments = world.bank.payments_of(account).into_iter().map(|p| (p.id, render::payment(p))).collect();
     let (items, pagination) = listing::paginate(&page, payments, call.path);
-    let response = items.into_iter().map(|payment| types::PaymentItem { payment }).collect();
-    Ok(Reply::json(&types::PaymentListing { response, pagination: Some(pagination) }))
+    Ok(Reply::json(&wire::listing("Payment", items, &pagination)))
 }
 
 /// `GET …/payment/{id}`.
@@ -110,7 +100,7 @@ pub(crate) fn get_payment(shared: &Shared, call: &Call) -> Result<Reply, Failure
     let world = lock(&shared.world);
     let account = world.bank.account(user, call.id(1))?;
     let payment = render::payment(world.bank.payment(account.id, call.id(2))?);
-    Ok(Reply::json(&types::PaymentResponse { response: vec![types::PaymentItem { payment }] }))
+    Ok(Reply::json(&wire::items("Payment", [payment])))
 }
 
 /// `POST …/payment-batch`: all payments or none.
@@ -123,9 +113,7 @@ pub(crate) fn create_payment_batch(shared: &Shared, call: &Call) -> Result<Reply
     let world = &mut *world;
     let id = world.bank.pay_batch(&mut world.ids, user, call.id(1), orders, SystemTime::now())?;
     Counters::bump(&shared.counters.payments, count);
-    Ok(Reply::json(&types::PaymentBatchCreated {
-        response: vec![types::PaymentBatchIdItem { id: types::PaymentBatchIdObject { id: id.into() } }],
-    }))
+    Ok(Reply::json(&wire::id(id)))
 }
 
 /// `GET …/payment-batch`.
@@ -136,8 +124,7 @@ pub(crate) fn list_payment_batches(shared: &Shared, call: &Call) -> Result<Reply
     let account = world.bank.account(user, call.id(1))?;
     let batches = world.bank.batches_of(account).into_iter().map(|b| (b.id, render::batch(b, &world.bank))).collect();
     let (items, pagination) = listing::paginate(&page, batches, call.path);
-    let response = items.into_iter().map(|payment_batch| types::PaymentBatchItem { payment_batch }).collect();
-    Ok(Reply::json(&types::PaymentBatchListing { response, pagination: Some(pagination) }))
+    Ok(Reply::json(&wire::listing("PaymentBatch", items, &pagination)))
 }
 
 /// `GET …/payment-batch/{id}`.
@@ -146,7 +133,7 @@ pub(crate) fn get_payment_batch(shared: &Shared, call: &Call) -> Result<Reply, F
     let world = lock(&shared.world);
     let account = world.bank.account(user, call.id(1))?;
     let payment_batch = render::batch(world.bank.batch(account.id, call.id(2))?, &world.bank);
-    Ok(Reply::json(&types::PaymentBatchResponse { response: vec![types::PaymentBatchItem { payment_batch }] }))
+    Ok(Reply::json(&wire::items("PaymentBatch", [payment_batch])))
 }
 
 /// `POST …/request-inquiry`.
@@ -163,9 +150,7 @@ pub(crate) fn create_request_inquiry(shared: &Shared, call: &Call) -> Result<Rep
     let mut world = lock(&shared.world);
     let world = &mut *world;
     let id = world.bank.request(&mut world.ids, user, call.id(1), order, SystemTime::now())?;
-    Ok(Reply::json(&types::RequestInquiryCreated {
-        response: vec![types::RequestInquiryIdItem { id: types::RequestInquiryIdObject { id: id.into() } }],
-    }))
+    Ok(Reply::json(&wire::id(id)))
 }
 
 /// `GET …/request-inquiry/{id}`.
@@ -174,5 +159,5 @@ pub(crate) fn get_request_inquiry(shared: &Shared, call: &Call) -> Result<Reply,
     let world = lock(&shared.world);
     let account = world.bank.account(user, call.id(1))?;
     let request_inquiry = render::inquiry(world.bank.inquiry(account.id, call.id(2))?);
-    Ok(Reply::json(&types::RequestInquiryResponse { response: vec![types::RequestInquiryItem { request_inquiry }] }))
+    Ok(Reply::json(&wire::items("RequestInquiry", [request_inquiry])))
 }

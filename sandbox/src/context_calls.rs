@@ -3,9 +3,10 @@
 
 use super::access::Caller;
 use super::routes::{Call, Failure, Reply};
-use super::{Counters, Shared, listing, lock, render};
+use super::{Counters, Shared, listing, lock, render, wire};
 use bunq_api::api::types;
 use bunq_protocol::keys::{KeyError, MIN_KEY_BITS, PublicKey};
+use serde_json::{Value, json};
 use std::time::{Duration, Instant, SystemTime};
 
 /// A new user with an empty EUR account; returns its API key.
@@ -19,9 +20,7 @@ pub(crate) fn create_user(shared: &Shared) -> String {
 /// `POST /sandbox-user-person`.
 pub(crate) fn create_sandbox_user_person(shared: &Shared) -> Reply {
     let api_key = create_user(shared);
-    Reply::json(&types::SandboxUserPersonCreated {
-        response: vec![types::SandboxApiKeyItem { api_key: types::SandboxApiKey { api_key } }],
-    })
+    Reply::json(&wire::items("ApiKey", [json!({ "api_key": api_key })]))
 }
 
 /// `POST /installation`.
@@ -39,33 +38,22 @@ pub(crate) fn create_installation(shared: &Shared, call: &Call) -> Result<Reply,
     let token_id = world.ids.next();
     let installation = world.access.install(&mut world.ids, key, now);
     Counters::bump(&shared.counters.installations, 1);
-    let created = Some(render::timestamp(installation.created));
-    Ok(Reply::json(&types::CreateInstallationResponse {
-        response: vec![
-            types::InstallationItem::Id(types::InstallationIdObject { id: installation.id.into() }),
-            types::InstallationItem::Token(types::InstallationToken {
-                id: Some(token_id),
-                created: created.clone(),
-                updated: created,
-                token: installation.token.clone(),
-            }),
-            types::InstallationItem::ServerPublicKey(types::InstallationServerPublicKey {
-                server_public_key: shared.server_public_pem.clone(),
-            }),
+    let created = render::timestamp(installation.created);
+    Ok(Reply::json(&json!({
+        "Response": [
+            { "Id": { "id": installation.id } },
+            { "Token": { "id": token_id, "created": created, "updated": created, "token": installation.token } },
+            { "ServerPublicKey": { "server_public_key": shared.server_public_pem } },
         ],
-    }))
-}
-
-fn installation_item(id: i64) -> types::InstallationIdItem {
-    types::InstallationIdItem { id: types::InstallationIdObject { id: id.into() } }
+    })))
 }
 
 /// `GET /installation`: the caller's installation.
 pub(crate) fn list_installations(call: &Call) -> Result<Reply, Failure> {
     let installation = call.installation()?;
     let (items, pagination) = listing::paginate(&call.page()?, vec![(installation, installation)], call.path);
-    let response = items.into_iter().map(installation_item).collect();
-    Ok(Reply::json(&types::InstallationIdListing { response, pagination: Some(pagination) }))
+    let ids = items.into_iter().map(|id| json!({ "id": id }));
+    Ok(Reply::json(&wire::listing("Id", ids, &pagination)))
 }
 
 /// The path's installation id, which must be the caller's.
@@ -77,16 +65,15 @@ fn own_installation(call: &Call) -> Result<i64, Failure> {
 /// `GET /installation/{id}`.
 pub(crate) fn get_installation(call: &Call) -> Result<Reply, Failure> {
     let installation = own_installation(call)?;
-    Ok(Reply::json(&types::InstallationIdResponse { response: vec![installation_item(installation)] }))
+    Ok(Reply::json(&wire::id(installation)))
 }
 
 /// `GET /installation/{id}/server-public-key`.
 pub(crate) fn list_server_public_keys(shared: &Shared, call: &Call) -> Result<Reply, Failure> {
     own_installation(call)?;
-    let key = types::InstallationServerPublicKey { server_public_key: shared.server_public_pem.clone() };
-    Ok(Reply::json(&types::ServerPublicKeyListing {
-        response: vec![types::ServerPublicKeyItem { server_public_key: key }],
-    }))
+    let key = json!({ "server_public_key": shared.server_public_pem });
+    let (keys, pagination) = listing::paginate(&call.page()?, vec![(0, key)], call.path);
+    Ok(Reply::json(&wire::listing("ServerPublicKey", keys, &pagination)))
 }
 
 /// `POST /device-server`.
@@ -100,9 +87,7 @@ pub(crate) fn create_device_server(shared: &Shared, call: &Call) -> Result<Reply
         .access
         .register_device(&mut world.ids, installation, &body.secret, body.description, body.permitted_ips, call.ip, now)
         .map_err(|m| Failure::new(400, m))?;
-    Ok(Reply::json(&types::DeviceServerCreated {
-        response: vec![types::DeviceServerIdItem { id: types::DeviceServerIdObject { id: id.into() } }],
-    }))
+    Ok(Reply::json(&wire::id(id)))
 }
 
 /// `GET /device-server`: the devices of the session's user.
@@ -111,8 +96,7 @@ pub(crate) fn list_device_servers(shared: &Shared, call: &Call) -> Result<Reply,
     let world = lock(&shared.world);
     let devices = world.access.devices_of(user).into_iter().map(|d| (d.id, render::device(d))).collect();
     let (items, pagination) = listing::paginate(&call.page()?, devices, call.path);
-    let response = items.into_iter().map(|device_server| types::DeviceServerItem { device_server }).collect();
-    Ok(Reply::json(&types::DeviceServerListing { response, pagination: Some(pagination) }))
+    Ok(Reply::json(&wire::listing("DeviceServer", items, &pagination)))
 }
 
 /// `GET /device-server/{id}`.
@@ -121,9 +105,7 @@ pub(crate) fn get_device_server(shared: &Shared, call: &Call) -> Result<Reply, F
     let world = lock(&shared.world);
     let device = world.access.devices_of(user).into_iter().find(|d| d.id == call.id(0));
     let device = device.ok_or_else(|| Failure::new(404, "No such device for this user."))?;
-    Ok(Reply::json(&types::DeviceServerResponse {
-        response: vec![types::DeviceServerItem { device_server: render::device(device) }],
-    }))
+    Ok(Reply::json(&wire::items("DeviceServer", [render::device(device)])))
 }
 
 /// `POST /session-server`.
@@ -139,13 +121,14 @@ pub(crate) fn create_session_server(shared: &Shared, call: &Call) -> Result<Repl
     let session = world.access.open_session(&mut world.ids, installation, user_id, timeout, Instant::now());
     let token_id = world.ids.next();
     Counters::bump(&shared.counters.sessions_opened, 1);
-    Ok(Reply::json(&types::CreateSessionServerResponse {
-        response: vec![
-            types::SessionServerItem::Id(types::SessionIdObject { id: session.id.into() }),
-            types::SessionServerItem::Token(types::SessionServerToken { id: Some(token_id), token: session.token }),
-            types::SessionServerItem::UserPerson(person),
+    let created = render::timestamp(SystemTime::now());
+    Ok(Reply::json(&json!({
+        "Response": [
+            { "Id": { "id": session.id } },
+            { "Token": { "id": token_id, "created": created, "updated": created, "token": session.token } },
+            { "UserPerson": person },
         ],
-    }))
+    })))
 }
 
 /// `DELETE /session/{id}` (`0`: the caller's session).
@@ -155,25 +138,25 @@ pub(crate) fn delete_session(shared: &Shared, call: &Call) -> Result<Reply, Fail
     if !lock(&shared.world).access.close_session(caller, call.id(0)) {
         return Err(Failure::new(404, "No such open session for this user."));
     }
-    Ok(Reply::json(&types::EmptyResponse { response: Vec::new() }))
+    Ok(Reply::json(&wire::empty()))
 }
 
 /// The session's user as a wire object.
-fn session_user(shared: &Shared, user: i64) -> Result<types::User, Failure> {
+fn session_user(shared: &Shared, user: i64) -> Result<Value, Failure> {
     let world = lock(&shared.world);
     let user = world.bank.user(user).ok_or_else(|| Failure::new(404, "No such user."))?;
-    Ok(types::User::UserPerson(render::user_person(user, &world.bank)))
+    Ok(render::user_person(user, &world.bank))
 }
 
 /// `GET /user`.
 pub(crate) fn list_users(shared: &Shared, call: &Call) -> Result<Reply, Failure> {
     let user = call.session_user()?;
     let (response, pagination) = listing::paginate(&call.page()?, vec![(user, session_user(shared, user)?)], call.path);
-    Ok(Reply::json(&types::UserListing { response, pagination: Some(pagination) }))
+    Ok(Reply::json(&wire::listing("UserPerson", response, &pagination)))
 }
 
 /// `GET /user/{id}`.
 pub(crate) fn get_user(shared: &Shared, call: &Call) -> Result<Reply, Failure> {
     let user = call.path_user()?;
-    Ok(Reply::json(&types::UserResponse { response: vec![session_user(shared, user)?] }))
+    Ok(Reply::json(&wire::items("UserPerson", [session_user(shared, user)?])))
 }

@@ -45,6 +45,7 @@ mod money;
 mod render;
 mod routes;
 mod server;
+mod wire;
 
 pub use faults::Faults;
 

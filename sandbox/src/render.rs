@@ -1,9 +1,9 @@
-//! The sandbox's state as the generated wire types.
+//! The sandbox's state as bunq's wire objects (JSON, with bunq's field names).
 
 use super::access::Device;
 use super::bank::{Account, Bank, Batch, Inquiry, Party, Payment, User};
 use super::money::{Cents, format_amount};
-use bunq_api::api::types;
+use serde_json::{Value, json};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// `2017-11-08 11:20:03.950184`, in UTC.
@@ -31,35 +31,34 @@ pub(crate) fn timestamp(at: SystemTime) -> String {
 }
 
 /// An amount in a currency.
-pub(crate) fn amount(cents: Cents, currency: &str) -> types::Amount {
-    types::Amount::new(format_amount(cents), currency)
+pub(crate) fn amount(cents: Cents, currency: &str) -> Value {
+    json!({ "value": format_amount(cents), "currency": currency })
 }
 
-fn pointer(kind: &str, value: &str, name: Option<&str>) -> types::Pointer {
-    types::Pointer { type_: kind.to_owned(), value: value.to_owned(), name: name.map(str::to_owned) }
+fn pointer(kind: &str, value: &str, name: Option<&str>) -> Value {
+    json!({ "type": kind, "value": value, "name": name })
 }
 
 /// How one side of a payment is labelled.
-pub(crate) fn label(party: &Party) -> types::LabelMonetaryAccount {
-    let label_user = types::LabelUser {
-        display_name: Some(party.display_name.clone()),
-        public_nick_name: Some(party.display_name.split(' ').next().unwrap_or_default().to_owned()),
-        uuid: party.user_uuid.clone(),
-        country: Some("NL".to_owned()),
-        avatar: None,
-    };
-    types::LabelMonetaryAccount {
-        iban: party.iban.clone(),
-        display_name: Some(party.display_name.clone()),
-        country: Some("NL".to_owned()),
-        is_light: Some(false),
-        label_user: Some(label_user),
-        ..types::LabelMonetaryAccount::default()
-    }
+pub(crate) fn label(party: &Party) -> Value {
+    let nick = party.display_name.split(' ').next().unwrap_or_default();
+    json!({
+        "iban": party.iban,
+        "display_name": party.display_name,
+        "country": "NL",
+        "is_light": false,
+        "label_user": {
+            "display_name": party.display_name,
+            "public_nick_name": nick,
+            "uuid": party.user_uuid,
+            "country": "NL",
+            "avatar": null,
+        },
+    })
 }
 
 /// The user's aliases: email, phone number and the IBAN of the first account.
-fn user_aliases(user: &User, bank: &Bank) -> Vec<types::Pointer> {
+fn user_aliases(user: &User, bank: &Bank) -> Vec<Value> {
     let name = user.display_name();
     let mut aliases =
         vec![pointer("EMAIL", &user.email, Some(&name)), pointer("PHONE_NUMBER", &user.phone, Some(&name))];
@@ -70,164 +69,110 @@ fn user_aliases(user: &User, bank: &Bank) -> Vec<types::Pointer> {
 }
 
 /// A sandbox user as a `UserPerson`.
-pub(crate) fn user_person(user: &User, bank: &Bank) -> types::UserPerson {
-    let created = Some(timestamp(user.created));
-    types::UserPerson {
-        id: user.id.into(),
-        alias: user_aliases(user, bank),
-        display_name: Some(user.display_name()),
-        first_name: Some(user.first_name.clone()),
-        last_name: Some(user.last_name.clone()),
-        legal_name: Some(user.display_name()),
-        public_nick_name: Some(user.first_name.clone()),
-        public_uuid: Some(user.public_uuid.clone()),
-        language: Some("en_US".to_owned()),
-        region: Some("nl_NL".to_owned()),
-        session_timeout: Some(i64::try_from(user.session_timeout).unwrap_or(i64::MAX)),
-        status: Some("ACTIVE".to_owned()),
-        sub_status: Some("NONE".to_owned()),
-        daily_limit_without_confirmation_login: Some(amount(25_000, "EUR")),
-        created: created.clone(),
-        updated: created,
-        address_main: None,
-        address_postal: None,
-        address_shipping: None,
-        all_nationality: Vec::new(),
-        avatar: None,
-        country_of_birth: None,
-        date_of_birth: None,
-        gender: None,
-        middle_name: None,
-        nationality: None,
-        notification_filters: Vec::new(),
-        place_of_birth: None,
-        relations: Vec::new(),
-        tax_resident: Vec::new(),
-        version_terms_of_service: None,
-    }
+pub(crate) fn user_person(user: &User, bank: &Bank) -> Value {
+    let created = timestamp(user.created);
+    json!({
+        "id": user.id,
+        "alias": user_aliases(user, bank),
+        "display_name": user.display_name(),
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "legal_name": user.display_name(),
+        "public_nick_name": user.first_name,
+        "public_uuid": user.public_uuid,
+        "language": "en_US",
+        "region": "nl_NL",
+        "session_timeout": user.session_timeout,
+        "status": "ACTIVE",
+        "sub_status": "NONE",
+        "daily_limit_without_confirmation_login": amount(25_000, "EUR"),
+        "created": created,
+        "updated": created,
+    })
 }
 
 /// An account as a `MonetaryAccountBank`.
-pub(crate) fn account_bank(account: &Account, user: &User) -> types::MonetaryAccountBank {
+pub(crate) fn account_bank(account: &Account, user: &User) -> Value {
     let name = user.display_name();
-    types::MonetaryAccountBank {
-        id: account.id.into(),
-        user_id: Some(account.user_id.into()),
-        alias: vec![
+    json!({
+        "id": account.id,
+        "user_id": account.user_id,
+        "alias": [
             pointer("IBAN", &account.iban, Some(&name)),
             pointer("EMAIL", &user.email, Some(&name)),
             pointer("PHONE_NUMBER", &user.phone, Some(&name)),
         ],
-        balance: Some(amount(account.balance, &account.currency)),
-        currency: Some(account.currency.clone()),
-        daily_limit: Some(amount(100_000, &account.currency)),
-        overdraft_limit: Some(amount(0, &account.currency)),
-        description: Some(account.description.clone()),
-        display_name: Some(name),
-        public_uuid: Some(account.public_uuid.clone()),
-        status: Some("ACTIVE".to_owned()),
-        sub_status: Some("NONE".to_owned()),
-        created: Some(timestamp(account.created)),
-        updated: Some(timestamp(account.updated)),
-        all_auto_save_id: Vec::new(),
-        avatar: None,
-        monetary_account_profile: None,
-        reason: None,
-        reason_description: None,
-        setting: None,
-    }
+        "balance": amount(account.balance, &account.currency),
+        "currency": account.currency,
+        "daily_limit": amount(100_000, &account.currency),
+        "overdraft_limit": amount(0, &account.currency),
+        "description": account.description,
+        "display_name": name,
+        "public_uuid": account.public_uuid,
+        "status": "ACTIVE",
+        "sub_status": "NONE",
+        "created": timestamp(account.created),
+        "updated": timestamp(account.updated),
+    })
 }
 
 /// A payment as the account it is on sees it.
-pub(crate) fn payment(payment: &Payment) -> types::Payment {
-    let created = Some(timestamp(payment.created));
-    types::Payment {
-        id: payment.id.into(),
-        monetary_account_id: Some(payment.account_id.into()),
-        amount: Some(amount(payment.amount, &payment.currency)),
-        balance_after_mutation: Some(amount(payment.balance_after, &payment.currency)),
-        alias: Some(label(&payment.alias)),
-        counterparty_alias: Some(label(&payment.counterparty)),
-        description: Some(payment.description.clone()),
-        type_: Some(payment.kind.to_owned()),
-        sub_type: Some(payment.sub_type.to_owned()),
-        merchant_reference: payment.merchant_reference.clone(),
-        batch_id: payment.batch_id.map(Into::into),
-        created: created.clone(),
-        updated: created,
-        address_billing: None,
-        address_shipping: None,
-        attachment: Vec::new(),
-        bunqto_expiry: None,
-        bunqto_share_url: None,
-        bunqto_status: None,
-        bunqto_sub_status: None,
-        bunqto_time_responded: None,
-        geolocation: None,
-        payment_arrival_expected: None,
-        payment_auto_allocate_instance: None,
-        payment_fee: None,
-        payment_suspended_outgoing: None,
-        request_reference_split_the_bill: Vec::new(),
-        scheduled_id: None,
-    }
+pub(crate) fn payment(payment: &Payment) -> Value {
+    let created = timestamp(payment.created);
+    json!({
+        "id": payment.id,
+        "monetary_account_id": payment.account_id,
+        "amount": amount(payment.amount, &payment.currency),
+        "balance_after_mutation": amount(payment.balance_after, &payment.currency),
+        "alias": label(&payment.alias),
+        "counterparty_alias": label(&payment.counterparty),
+        "description": payment.description,
+        "type": payment.kind,
+        "sub_type": payment.sub_type,
+        "merchant_reference": payment.merchant_reference,
+        "batch_id": payment.batch_id,
+        "created": created,
+        "updated": created,
+    })
 }
 
 /// A batch with its payments, as the paying account sees them.
-pub(crate) fn batch(batch: &Batch, bank: &Bank) -> types::PaymentBatch {
-    let created = Some(timestamp(batch.created));
-    types::PaymentBatch {
-        id: batch.id.into(),
-        payments: bank.batch_payments(batch).into_iter().map(payment).collect(),
-        created: created.clone(),
-        updated: created,
-    }
+pub(crate) fn batch(batch: &Batch, bank: &Bank) -> Value {
+    let created = timestamp(batch.created);
+    let payments: Vec<Value> = bank.batch_payments(batch).into_iter().map(payment).collect();
+    json!({ "id": batch.id, "payments": payments, "created": created, "updated": created })
 }
 
 /// A request-inquiry.
-pub(crate) fn inquiry(inquiry: &Inquiry) -> types::RequestInquiry {
-    let created = Some(timestamp(inquiry.created));
+pub(crate) fn inquiry(inquiry: &Inquiry) -> Value {
+    let created = timestamp(inquiry.created);
     let accepted = inquiry.status == "ACCEPTED";
-    types::RequestInquiry {
-        id: inquiry.id.into(),
-        monetary_account_id: Some(inquiry.account_id.into()),
-        amount_inquired: Some(amount(inquiry.amount, &inquiry.currency)),
-        amount_responded: accepted.then(|| amount(inquiry.amount, &inquiry.currency)),
-        counterparty_alias: Some(label(&inquiry.counterparty)),
-        description: Some(inquiry.description.clone()),
-        merchant_reference: inquiry.merchant_reference.clone(),
-        status: Some(inquiry.status.to_owned()),
-        time_responded: inquiry.responded.map(timestamp),
-        created: created.clone(),
-        updated: inquiry.responded.map(timestamp).or(created),
-        address_billing: None,
-        address_shipping: None,
-        attachment: Vec::new(),
-        batch_id: None,
-        bunqme_share_url: None,
-        geolocation: None,
-        minimum_age: None,
-        redirect_url: None,
-        reference_split_the_bill: None,
-        require_address: None,
-        scheduled_id: None,
-        time_expiry: None,
-        user_alias_created: None,
-        user_alias_revoked: None,
-    }
+    json!({
+        "id": inquiry.id,
+        "monetary_account_id": inquiry.account_id,
+        "amount_inquired": amount(inquiry.amount, &inquiry.currency),
+        "amount_responded": accepted.then(|| amount(inquiry.amount, &inquiry.currency)),
+        "counterparty_alias": label(&inquiry.counterparty),
+        "description": inquiry.description,
+        "merchant_reference": inquiry.merchant_reference,
+        "status": inquiry.status,
+        "time_responded": inquiry.responded.map(timestamp),
+        "created": created,
+        "updated": inquiry.responded.map(timestamp).unwrap_or_else(|| created.clone()),
+    })
 }
 
 /// A registered device.
-pub(crate) fn device(device: &Device) -> types::DeviceServerRead {
-    let created = Some(timestamp(device.created));
-    types::DeviceServerRead {
-        id: device.id.into(),
-        description: Some(device.description.clone()),
-        ip: Some(device.ip.clone()),
-        status: Some("ACTIVE".to_owned()),
-        created: created.clone(),
-        updated: created,
-    }
+pub(crate) fn device(device: &Device) -> Value {
+    let created = timestamp(device.created);
+    json!({
+        "id": device.id,
+        "description": device.description,
+        "ip": device.ip,
+        "status": "ACTIVE",
+        "created": created,
+        "updated": created,
+    })
 }
 
 #[cfg(test)]

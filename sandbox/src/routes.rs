@@ -260,9 +260,9 @@ mod tests {
         }
     }
 
-    /// The table is the spec's (bunq-api's `spec/bunq.json`): same operation ids, methods and paths.
+    /// Every route of the table is the spec's (bunq-api's `spec/bunq.json`): same operation id, method and path.
     #[test]
-    fn routes_match_the_spec() {
+    fn routes_are_the_specs() {
         let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/bunq.json")).unwrap();
         let spec: serde_json::Value = serde_json::from_str(&spec).unwrap();
         let mut in_spec = BTreeSet::new();
@@ -277,7 +277,8 @@ mod tests {
         }
         let routed: BTreeSet<_> =
             ROUTES.iter().map(|(m, p, o)| (m.to_string(), p.to_string(), o.to_string())).collect();
-        assert_eq!(routed, in_spec);
+        let missing: Vec<_> = routed.difference(&in_spec).collect();
+        assert!(missing.is_empty(), "not in the spec: {missing:?}");
         for (_, _, operation) in ROUTES {
             let expected = !matches!(*operation, "create_installation" | "create_sandbox_user_person");
             assert_eq!(bunq_api::api::operation_auth(operation).is_some(), expected, "{operation}");

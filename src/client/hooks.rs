@@ -122,6 +122,9 @@ impl Client {
             headers.insert(HeaderName::from_static(name), value);
         };
         set("cache-control", HeaderValue::from_static("no-cache"));
+        if let Some(content_type) = super::files::upload_content_type() {
+            set("content-type", header_value(&content_type)?);
+        }
         set("user-agent", header_value(&settings.user_agent)?);
         set(headers::LANGUAGE, header_value(&settings.language)?);
         set(headers::REGION, header_value(&settings.region)?);

@@ -2,16 +2,18 @@
 //! hooks every call goes through (headers, token, signature, verification, retries, limits),
 //! sessions, and paging. The protocol rules themselves are in `bunq-protocol`.
 
+mod files;
 mod hook_failure;
 mod hooks;
-mod pagination;
+mod listing;
 #[cfg(feature = "rustls")]
 pub(crate) mod pinning;
 pub(crate) mod session;
 pub(crate) mod state;
 
+pub use files::{file_bytes, upload};
 pub use hooks::with_request_id;
-pub use pagination::paginate;
+pub use listing::{Collection, List, Page, PageFuture, RawPage};
 #[cfg(feature = "rustls")]
 pub use pinning::SpkiPin;
 pub use state::{ClientState, RequestSettings, TokenKind};

@@ -36,8 +36,8 @@ pub(crate) fn open_boxed(client: Client) -> Pin<Box<dyn Future<Output = Result<(
 }
 
 /// Token, id, user and expiry from a session-server response.
-pub(crate) fn from_response(response: types::CreateSessionServerResponse, started: SystemTime) -> Result<Session> {
-    use types::SessionServerItem as Item;
+pub(crate) fn from_response(response: types::SessionServerCreated, started: SystemTime) -> Result<Session> {
+    use types::SessionServerCreatedItem as Item;
     let (mut id, mut token, mut user) = (None, None, None);
     for item in response.response {
         match item {

@@ -77,8 +77,7 @@ impl ApiContext {
             permitted_ips: permitted_ips.iter().map(|ip| ip.to_string()).collect(),
         };
         let created = client.create_device_server(&device).await?.into_inner();
-        let device_id = created.response.first().map(|item| *item.id.id);
-        client.inner().credentials_mut().device_id = device_id;
+        client.inner().credentials_mut().device_id = Some(*crate::Created::id(&created)?);
         session::open(&client).await?;
         Ok(Self { environment, client })
     }
@@ -86,8 +85,9 @@ impl ApiContext {
     /// Sandbox only: creates a test user (`POST /sandbox-user-person`) and returns its API key.
     pub async fn create_sandbox_user(environment: &Environment) -> Result<Secret> {
         let client = ContextOptions::new().build(environment, None, Credentials::default())?;
-        let created = client.create_sandbox_user_person().await?.into_inner();
-        Ok(Secret::new(crate::Envelope::into_first(created)?))
+        let created = client.create_sandbox_user_person(&types::NewSandboxUserPerson(Default::default())).await?;
+        let api_key = crate::Envelope::into_first(created.into_inner())?.api_key;
+        Ok(Secret::new(api_key.ok_or_else(|| Error::Decode("the new sandbox user came without an API key".into()))?))
     }
 
     /// Reads a context saved with [`ApiContext::save`]; no new installation is made.
@@ -203,6 +203,12 @@ impl ApiContext {
         self.client.inner().credentials().session.as_ref().map(|s| s.user_id)
     }
 
+    /// The typed handle of the user the session acts for: `context.me()?.monetary_account(id)…`.
+    pub fn me(&self) -> Result<crate::handles::User<'_>> {
+        let user = self.user_id().ok_or_else(|| Error::Context("no session yet: create the context first".into()))?;
+        Ok(self.user(user))
+    }
+
     /// When the current session expires, if one is open.
     pub fn session_expires_at(&self) -> Option<SystemTime> {
         self.client.inner().credentials().session.as_ref().map(|s| s.expires_at)
@@ -222,15 +228,15 @@ impl ApiContext {
 }
 
 /// The installation token and bunq's public key from a `POST /installation` answer.
-fn installation_parts(response: types::CreateInstallationResponse) -> Result<(Secret, PublicKey)> {
+fn installation_parts(response: types::InstallationCreated) -> Result<(Secret, PublicKey)> {
     let (mut token, mut server_key) = (None, None);
     for item in response.response {
         match item {
-            types::InstallationItem::Token(t) => token = Some(Secret::new(t.token)),
-            types::InstallationItem::ServerPublicKey(k) => {
+            types::InstallationCreatedItem::Token(t) => token = Some(Secret::new(t.token)),
+            types::InstallationCreatedItem::ServerPublicKey(k) => {
                 server_key = Some(PublicKey::from_pem(&k.server_public_key)?)
             }
-            types::InstallationItem::Id(_) => {}
+            types::InstallationCreatedItem::Id(_) => {}
         }
     }
     let missing = |what: &str| Error::Decode(format!("the installation response has no {what}"));

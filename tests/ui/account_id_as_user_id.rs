@@ -1,6 +1,16 @@
-use bunq_api::types::{Amount, MonetaryAccountId, NewPayment, Pointer, UserId};
+use bunq_api::ApiContext;
+use bunq_api::types::{Amount, CardId, MonetaryAccountId, NewPayment, PaymentId, Pointer, SchedulePaymentId, UserId};
 
-async fn pay(client: &bunq_api::Client, _user: UserId, account: MonetaryAccountId) {
+async fn calls(
+    context: &ApiContext,
+    user: UserId,
+    account: MonetaryAccountId,
+    payment: PaymentId,
+    card: CardId,
+    scheduled: SchedulePaymentId,
+) -> bunq_api::Result<()> {
+    // An account id where the user id goes.
+    let account = context.user(account).monetary_account(account);
     let body = NewPayment {
         amount: Amount::new("0.10", "EUR"),
         counterparty_alias: Pointer::email("sugardaddy@bunq.com"),
@@ -9,10 +19,13 @@ async fn pay(client: &bunq_api::Client, _user: UserId, account: MonetaryAccountI
         attachment: Vec::new(),
         merchant_reference: None,
     };
-    // An account id where the user id goes.
-    let _ = client.create_payment(&account, &account, &body).await;
+    let _: PaymentId = account.payments().create(&body).await?;
+    account.payment(payment).get().await?;
+    context.user(user).card(card).get().await?;
+    account.schedule_payment(scheduled).get().await?;
+    Ok(())
 }
 
 fn main() {
-    let _ = pay;
+    let _ = calls;
 }

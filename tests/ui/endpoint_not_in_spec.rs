@@ -1,10 +1,31 @@
-use bunq_api::types::{MonetaryAccountId, PaymentId, UserId};
+use bunq_api::ApiContext;
+use bunq_api::types::{Amount, CardId, MonetaryAccountId, NewPayment, PaymentId, Pointer, SchedulePaymentId, UserId};
 
-async fn cancel(client: &bunq_api::Client, user: UserId, account: MonetaryAccountId, payment: PaymentId) {
+async fn calls(
+    context: &ApiContext,
+    user: UserId,
+    account: MonetaryAccountId,
+    payment: PaymentId,
+    card: CardId,
+    scheduled: SchedulePaymentId,
+) -> bunq_api::Result<()> {
+    let account = context.user(user).monetary_account(account);
+    let body = NewPayment {
+        amount: Amount::new("0.10", "EUR"),
+        counterparty_alias: Pointer::email("sugardaddy@bunq.com"),
+        description: "coffee".to_owned(),
+        allow_bunqto: None,
+        attachment: Vec::new(),
+        merchant_reference: None,
+    };
+    let _: PaymentId = account.payments().create(&body).await?;
     // bunq has no DELETE for payments, so the spec has none and neither does the client.
-    let _ = client.delete_payment(&user, &account, &payment).await;
+    account.payment(payment).delete().await?;
+    context.user(user).card(card).get().await?;
+    account.schedule_payment(scheduled).get().await?;
+    Ok(())
 }
 
 fn main() {
-    let _ = cancel;
+    let _ = calls;
 }

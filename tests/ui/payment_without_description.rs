@@ -1,17 +1,30 @@
-use bunq_api::types::{Amount, MonetaryAccountId, NewPayment, Pointer, UserId};
+use bunq_api::ApiContext;
+use bunq_api::types::{Amount, CardId, MonetaryAccountId, NewPayment, PaymentId, Pointer, SchedulePaymentId, UserId};
 
-async fn pay(client: &bunq_api::Client, user: UserId, account: MonetaryAccountId) {
-    // `description` is required by bunq.
+async fn calls(
+    context: &ApiContext,
+    user: UserId,
+    account: MonetaryAccountId,
+    payment: PaymentId,
+    card: CardId,
+    scheduled: SchedulePaymentId,
+) -> bunq_api::Result<()> {
+    let account = context.user(user).monetary_account(account);
     let body = NewPayment {
         amount: Amount::new("0.10", "EUR"),
         counterparty_alias: Pointer::email("sugardaddy@bunq.com"),
+        // `description` is required by bunq: leaving it out does not compile.
         allow_bunqto: None,
         attachment: Vec::new(),
         merchant_reference: None,
     };
-    let _ = client.create_payment(&user, &account, &body).await;
+    let _: PaymentId = account.payments().create(&body).await?;
+    account.payment(payment).get().await?;
+    context.user(user).card(card).get().await?;
+    account.schedule_payment(scheduled).get().await?;
+    Ok(())
 }
 
 fn main() {
-    let _ = pay;
+    let _ = calls;
 }

@@ -4,6 +4,8 @@ use crate::json::Pointer;
 use serde_json::Value;
 use std::path::Path;
 
+/// The one header an operation may take itself: what an uploaded file shows.
+const ATTACHMENT_DESCRIPTION: &str = "X-Bunq-Attachment-Description";
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 pub fn run(path: &Path) -> Result<(), String> {
@@ -37,7 +39,9 @@ pub fn lint(doc: &Value) -> Vec<String> {
         for (i, param) in op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
             let param_at = at.push("parameters").push(&i.to_string());
             match param.get("in").and_then(Value::as_str) {
-                Some("header") => problems.push(format!("{param_at}: header parameter (the auth layer owns headers)")),
+                Some("header") if param.get("name").and_then(Value::as_str) != Some(ATTACHMENT_DESCRIPTION) => {
+                    problems.push(format!("{param_at}: header parameter (the auth layer owns headers)"))
+                }
                 Some("path") if !is_id_ref(doc, param.pointer("/schema/$ref")) => {
                     problems.push(format!("{param_at}: path parameter does not reference an id schema"))
                 }
@@ -49,7 +53,10 @@ pub fn lint(doc: &Value) -> Vec<String> {
             if status == "default" {
                 problems.push(format!("{response_at}: `default` response (progenitor cannot mix it with 200)"));
             }
-            if status.starts_with('2') && !is_envelope(doc, response.pointer("/content/application~1json/schema/$ref"))
+            let file = response.pointer("/content/application~1octet-stream/schema/format") == Some(&"binary".into());
+            if status.starts_with('2')
+                && !file
+                && !is_envelope(doc, response.pointer("/content/application~1json/schema/$ref"))
             {
                 problems.push(format!("{response_at}: success is not a `Response` envelope"));
             }
@@ -64,10 +71,12 @@ fn resolve<'a>(doc: &'a Value, reference: Option<&Value>) -> Option<&'a Value> {
     doc.pointer(target)
 }
 
+/// An integer id type (`…Id`) or a public UUID type (`…Uuid`).
 fn is_id_ref(doc: &Value, reference: Option<&Value>) -> bool {
-    let is_id_name = reference.and_then(Value::as_str).is_some_and(|r| r.ends_with("Id"));
+    let name = reference.and_then(Value::as_str).unwrap_or_default();
     resolve(doc, reference).is_some_and(|s| {
-        is_id_name && s.get("type") == Some(&"integer".into()) && s.get("format") == Some(&"int64".into())
+        let integer = s.get("type") == Some(&"integer".into()) && s.get("format") == Some(&"int64".into());
+        (name.ends_with("Id") && integer) || (name.ends_with("Uuid") && s.get("type") == Some(&"string".into()))
     })
 }
 

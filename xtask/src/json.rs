@@ -13,6 +13,11 @@ impl Pointer {
         Self::default()
     }
 
+    /// A pointer from its text (`/a/b~1c`).
+    pub fn parse(text: &str) -> Self {
+        Self(text.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
+    }
+
     pub fn push(&self, token: &str) -> Self {
         let mut tokens = self.0.clone();
         tokens.push(token.to_owned());

@@ -3,6 +3,7 @@
 //! - `spec import <bunq-openapi.json> [--out PATH] [--check]`: bunq's document → spec/bunq.json
 //! - `spec check`: lint spec/bunq.json and make sure progenitor accepts it
 //! - `spec diff <old.json> <new.json>`: operations and schema fields added, removed or changed
+//! - `spec items`: the item names spec/bunq.json expects are those bunq's SDK reads (spec/wire-facts.json)
 //! - `codegen [--out FILE]`: what build.rs generates from spec/bunq.json
 
 #![forbid(unsafe_code)]
@@ -10,6 +11,7 @@
 mod check;
 mod diff;
 mod import;
+mod items;
 mod json;
 
 #[allow(dead_code)]
@@ -23,6 +25,7 @@ const USAGE: &str = "usage:
   cargo xtask spec import <bunq-openapi.json> [--out PATH] [--check]
   cargo xtask spec check
   cargo xtask spec diff <old.json> <new.json>
+  cargo xtask spec items [<spec.json>]
   cargo xtask codegen [--out FILE]";
 
 fn main() -> ExitCode {
@@ -32,6 +35,8 @@ fn main() -> ExitCode {
         ["spec", "import", rest @ ..] => spec_import(rest),
         ["spec", "check"] => check::run(&root().join("spec/bunq.json")),
         ["spec", "diff", old, new] => diff::run(Path::new(old), Path::new(new)),
+        ["spec", "items"] => items::run(&root().join("spec/bunq.json"), &root().join("spec/wire-facts.json")),
+        ["spec", "items", spec] => items::run(Path::new(spec), &root().join("spec/wire-facts.json")),
         ["codegen", rest @ ..] => codegen(rest),
         _ => Err(USAGE.to_owned()),
     };
@@ -85,8 +90,11 @@ fn spec_import(args: &[&str]) -> Result<(), String> {
     let [input] = positional.as_slice() else { return Err(USAGE.to_owned()) };
     let check = found.iter().any(|(flag, _)| *flag == "--check");
     let out = found.iter().find(|(flag, _)| *flag == "--out").and_then(|(_, v)| *v).map(PathBuf::from);
-    let config = import::Config::parse(&String::from_utf8_lossy(&read(&root().join("spec/import.json"))?))?;
-    let spec = import::import(&read(Path::new(input))?, &config)?;
+    let text = |name: &str| -> Result<import::Input, String> {
+        import::Input::parse(name, &String::from_utf8_lossy(&read(&root().join(name))?))
+    };
+    let (config, facts) = (text("spec/import.json")?, text("spec/wire-facts.json")?);
+    let spec = import::import(&read(Path::new(input))?, &config, &facts)?;
     let target = out.unwrap_or_else(|| root().join("spec/bunq.json"));
     if check {
         let current = String::from_utf8_lossy(&read(&target)?).into_owned();

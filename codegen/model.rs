@@ -1,0 +1,207 @@
+//! The operations of spec/bunq.json as the generators need them: verb, typed path, body, and
+//! how the answer unwraps. Read once from the spec's JSON.
+
+pub use super::words::Verb;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const SCHEMAS: &str = "#/components/schemas/";
+
+/// One segment of a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    Literal(String),
+    Param { name: String, ty: String, copy: bool },
+}
+
+/// What an operation sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    None,
+    /// A JSON body of this type.
+    Json(String),
+    /// A file's bytes, with its MIME type and a description.
+    Upload,
+}
+
+/// How an answer is unwrapped.
+#[derive(Clone, Debug)]
+pub enum Answer {
+    /// An envelope (its schema name).
+    Envelope(String),
+    /// A file's bytes.
+    Bytes,
+}
+
+/// One operation.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// The operationId: the name of progenitor's method.
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    pub verb: Verb,
+    pub segments: Vec<Segment>,
+    pub body: Body,
+    pub answer: Answer,
+    /// Listings: the id type `older_id`/`newer_id` take.
+    pub page_id: Option<String>,
+}
+
+/// What one envelope's items unwrap to.
+#[derive(Clone, Debug)]
+pub struct Envelope {
+    /// The type one item unwraps to.
+    pub item: String,
+    /// The expression unwrapping an item `x`.
+    pub unwrap: String,
+    /// Listings carry `Pagination`.
+    pub listing: bool,
+    /// Creates answering an id: (its type, the expression reading it from an item `x`).
+    pub created: Option<(String, String)>,
+}
+
+/// The spec, as the generators read it.
+pub struct Model {
+    pub operations: Vec<Operation>,
+    pub envelopes: BTreeMap<String, Envelope>,
+}
+
+fn schema_name(reference: &Value) -> Option<String> {
+    reference.as_str()?.strip_prefix(SCHEMAS).map(str::to_owned)
+}
+
+/// A property name as a Rust field name, the way typify writes it.
+pub fn field_name(key: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in key.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c == '-' {
+            out.push('_');
+        } else {
+            out.push(c);
+        }
+    }
+    match out.as_str() {
+        "type" | "ref" | "self" | "match" | "move" | "use" | "loop" | "box" => format!("{out}_"),
+        _ => out,
+    }
+}
+
+impl Model {
+    pub fn read(spec: &Value) -> Result<Self, String> {
+        let schemas =
+            spec.pointer("/components/schemas").and_then(Value::as_object).ok_or("the spec has no schemas")?;
+        let copy = |ty: &str| schemas.get(ty).and_then(|s| s.get("type")).and_then(Value::as_str) == Some("integer");
+        let mut operations = Vec::new();
+        let mut envelopes = BTreeMap::new();
+        for (path, item) in spec.get("paths").and_then(Value::as_object).ok_or("the spec has no paths")? {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let id =
+                    op.get("operationId").and_then(Value::as_str).ok_or(format!("{method} {path}: no operationId"))?;
+                let params: BTreeMap<&str, String> = op
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
+                    .filter_map(|p| Some((p.get("name")?.as_str()?, schema_name(p.pointer("/schema/$ref")?)?)))
+                    .collect();
+                let mut segments = Vec::new();
+                for part in path.trim_matches('/').split('/') {
+                    match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                        Some(name) => {
+                            let ty = params.get(name).ok_or(format!("{id}: path parameter `{name}` has no id type"))?;
+                            segments.push(Segment::Param { name: name.to_owned(), copy: copy(ty), ty: ty.clone() });
+                        }
+                        None => segments.push(Segment::Literal(part.to_owned())),
+                    }
+                }
+                let page_id = op
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .find(|p| p.get("name").and_then(Value::as_str) == Some("older_id"))
+                    .and_then(|p| schema_name(p.pointer("/schema/$ref")?));
+                let body = if op.pointer("/requestBody/content/application~1octet-stream").is_some() {
+                    Body::Upload
+                } else {
+                    match op.pointer("/requestBody/content/application~1json/schema/$ref").and_then(schema_name) {
+                        Some(ty) => Body::Json(ty),
+                        None => Body::None,
+                    }
+                };
+                let answer =
+                    match op.pointer("/responses/200/content/application~1json/schema/$ref").and_then(schema_name) {
+                        Some(envelope) => {
+                            if !envelopes.contains_key(&envelope) {
+                                let unwrapped = Self::envelope(schemas, &envelope)?;
+                                envelopes.insert(envelope.clone(), unwrapped);
+                            }
+                            Answer::Envelope(envelope)
+                        }
+                        None => Answer::Bytes,
+                    };
+                let verb = match (method.as_str(), &page_id) {
+                    ("get", Some(_)) => Verb::List,
+                    ("get", None) => Verb::Get,
+                    ("post", _) => Verb::Create,
+                    ("put", _) => Verb::Update,
+                    _ => Verb::Delete,
+                };
+                operations.push(Operation {
+                    id: id.to_owned(),
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    verb,
+                    segments,
+                    body,
+                    answer,
+                    page_id,
+                });
+            }
+        }
+        Ok(Self { operations, envelopes })
+    }
+
+    /// How the items of an envelope unwrap.
+    fn envelope(schemas: &serde_json::Map<String, Value>, name: &str) -> Result<Envelope, String> {
+        let schema = schemas.get(name).ok_or(format!("no schema `{name}`"))?;
+        let item = schema
+            .pointer("/properties/Response/items/$ref")
+            .and_then(schema_name)
+            .ok_or(format!("`{name}` is not an envelope"))?;
+        let listing = schema.pointer("/properties/Pagination").is_some();
+        let item_schema = schemas.get(&item).ok_or(format!("no schema `{item}`"))?;
+        let single = item_schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .filter(|props| props.len() == 1 && item_schema.get("oneOf").is_none())
+            .and_then(|props| props.iter().next());
+        let Some((key, target)) = single else {
+            return Ok(Envelope { item: item.clone(), unwrap: "x".into(), listing, created: None });
+        };
+        let target = schema_name(target.get("$ref").ok_or(format!("`{item}`: the item is not a reference"))?)
+            .ok_or(format!("`{item}`: bad reference"))?;
+        let field = field_name(key);
+        let created = match key.as_str() {
+            "Id" | "Uuid" => {
+                let inner = if key == "Id" { "id" } else { "uuid" };
+                let id = schemas.get(&target).and_then(|s| s.pointer(&format!("/properties/{inner}")));
+                let ty = match id.and_then(|s| s.get("$ref")).and_then(schema_name) {
+                    Some(ty) => format!("types::{ty}"),
+                    None if key == "Id" => "i64".into(),
+                    None => "String".into(),
+                };
+                Some((ty, format!("x.{field}.{inner}")))
+            }
+            _ => None,
+        };
+        Ok(Envelope { item: target, unwrap: format!("x.{field}"), listing, created })
+    }
+}

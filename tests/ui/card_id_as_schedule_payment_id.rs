@@ -1,0 +1,31 @@
+use bunq_api::ApiContext;
+use bunq_api::types::{Amount, CardId, MonetaryAccountId, NewPayment, PaymentId, Pointer, SchedulePaymentId, UserId};
+
+async fn calls(
+    context: &ApiContext,
+    user: UserId,
+    account: MonetaryAccountId,
+    payment: PaymentId,
+    card: CardId,
+    scheduled: SchedulePaymentId,
+) -> bunq_api::Result<()> {
+    let account = context.user(user).monetary_account(account);
+    let body = NewPayment {
+        amount: Amount::new("0.10", "EUR"),
+        counterparty_alias: Pointer::email("sugardaddy@bunq.com"),
+        description: "coffee".to_owned(),
+        allow_bunqto: None,
+        attachment: Vec::new(),
+        merchant_reference: None,
+    };
+    let _: PaymentId = account.payments().create(&body).await?;
+    account.payment(payment).get().await?;
+    context.user(user).card(card).get().await?;
+    // A card id where a scheduled payment's id goes.
+    account.schedule_payment(card).get().await?;
+    Ok(())
+}
+
+fn main() {
+    let _ = calls;
+}
