@@ -6,6 +6,8 @@
 
 #[path = "codegen/boxing.rs"]
 mod boxing;
+#[path = "codegen/decoders.rs"]
+mod decoders;
 #[path = "codegen/envelopes.rs"]
 mod envelopes;
 #[path = "codegen/handles.rs"]
@@ -80,9 +82,10 @@ pub fn generate(spec_json: &str) -> Result<String, String> {
     let typed = format!(
         "/// How each envelope unwraps.\nmod envelopes {{ use super::types; {} }}\n\
          /// The typed surface: a handle per resource of bunq's paths (see `ApiContext::user`).\n\
-         pub mod handles {{ use super::{{Client, types}}; {} }}\n",
+         pub mod handles {{ use super::{{Client, types}}; {} }}\n{}",
         envelopes::generate(&model),
-        handles::generate(&model)?
+        handles::generate(&model)?,
+        decoders::generate(&model)
     );
     let typed: syn::File = syn::parse_str(&typed).map_err(|e| format!("the typed layer is not valid Rust: {e}"))?;
     code.push_str(&prettyplease::unparse(&typed));
