@@ -274,7 +274,7 @@ fn advice(status: u16) -> &'static str {
         400 => " Check the request against bunq's documentation.",
         401 => " The token is wrong or expired: open a new session.",
         403 => " The API key may not be used from this IP address, or the call is not allowed for it.",
-        404 => " No such object for this user.",
+        404 => " Check the ids in the call: they must name objects of this user.",
         405 => " This endpoint does not take this method.",
         429 => " Too many calls: wait a few seconds and try again.",
         466 => " The request signature is missing or wrong: check the installation key.",
@@ -290,7 +290,8 @@ impl fmt::Display for Error {
             Self::Api(api) => {
                 write!(f, "bunq refused the call with status {}", api.status)?;
                 if !api.descriptions.is_empty() {
-                    write!(f, ": {}", api.descriptions.join("; "))?;
+                    // bunq's descriptions end in a full stop; the sentence goes on after them.
+                    write!(f, ": {}", api.descriptions.join("; ").trim_end_matches('.'))?;
                 }
                 if let Some(id) = &api.response_id {
                     write!(f, " (response id {id})")?;
