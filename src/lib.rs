@@ -10,6 +10,7 @@ pub mod api {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 }
 
+pub mod callbacks;
 mod client;
 mod context;
 mod envelope;

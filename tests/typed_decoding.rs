@@ -1,6 +1,7 @@
 //! Every generated answer type decodes a sample built from its schema in spec/bunq.json: once with
 //! every field filled (every variant of a polymorphic item, one element in every list), once with
-//! the required fields alone. The samples are built here from the document, independently of the
+//! the required fields alone, and once with every other field `null` (bunq writes empty lists and
+//! absent objects as `null`). The samples are built here from the document, independently of the
 //! sandbox's own filling.
 
 use serde_json::{Map, Value, json};
@@ -10,22 +11,35 @@ fn spec() -> Value {
     serde_json::from_str(&text).expect("spec is JSON")
 }
 
-/// A sample of `schema`: `full` fills every field, else only the required ones.
-fn sample(spec: &Value, schema: &Value, full: bool, depth: usize) -> Value {
+/// How much of a sample is there.
+#[derive(Clone, Copy, PartialEq)]
+enum Fill {
+    /// Every field, every list with one element.
+    Full,
+    /// The required fields alone.
+    Minimal,
+    /// The required fields, and every other field `null`.
+    Nulls,
+}
+
+/// A sample of `schema`.
+fn sample(spec: &Value, schema: &Value, fill: Fill, depth: usize) -> Value {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         let target = spec.pointer(reference.trim_start_matches('#')).expect("references resolve");
         // Deep enough: a recursive type ends in its smallest form.
-        return sample(spec, target, full && depth < 6, depth + 1);
+        let fill = if fill == Fill::Full && depth >= 6 { Fill::Minimal } else { fill };
+        return sample(spec, target, fill, depth + 1);
     }
     if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
-        return sample(spec, &variants[0], full, depth);
+        return sample(spec, &variants[0], fill, depth);
     }
+    let full = fill == Fill::Full;
     match schema.get("type").and_then(Value::as_str) {
         Some("string") => json!("text"),
         Some("integer") => json!(7),
         Some("number") => json!(7.5),
         Some("boolean") => json!(true),
-        Some("array") if full => json!([sample(spec, &schema["items"], full, depth + 1)]),
+        Some("array") if full => json!([sample(spec, &schema["items"], fill, depth + 1)]),
         Some("array") => json!([]),
         Some("object") | None => {
             let required: Vec<&str> = schema
@@ -38,7 +52,9 @@ fn sample(spec: &Value, schema: &Value, full: bool, depth: usize) -> Value {
             let mut object = Map::new();
             for (field, inner) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
                 if full || required.contains(&field.as_str()) {
-                    object.insert(field.clone(), sample(spec, inner, full, depth + 1));
+                    object.insert(field.clone(), sample(spec, inner, fill, depth + 1));
+                } else if fill == Fill::Nulls {
+                    object.insert(field.clone(), Value::Null);
                 }
             }
             Value::Object(object)
@@ -48,20 +64,21 @@ fn sample(spec: &Value, schema: &Value, full: bool, depth: usize) -> Value {
 }
 
 /// An envelope with one item per variant of its item type.
-fn envelope_samples(spec: &Value, envelope: &Value, full: bool) -> Value {
-    let mut answer = sample(spec, envelope, full, 0);
+fn envelope_samples(spec: &Value, envelope: &Value, fill: Fill) -> Value {
+    let full = fill == Fill::Full;
+    let mut answer = sample(spec, envelope, fill, 0);
     let item_ref = envelope.pointer("/properties/Response/items/$ref").and_then(Value::as_str).expect("an envelope");
     let item = spec.pointer(item_ref.trim_start_matches('#')).expect("item");
     let variants: Vec<Value> = match item.get("oneOf").and_then(Value::as_array) {
-        Some(variants) => variants.iter().map(|v| sample(spec, v, full, 1)).collect(),
-        None => vec![sample(spec, item, full, 1)],
+        Some(variants) => variants.iter().map(|v| sample(spec, v, fill, 1)).collect(),
+        None => vec![sample(spec, item, fill, 1)],
     };
     answer["Response"] = Value::Array(if full { variants } else { variants.into_iter().take(1).collect() });
     answer
 }
 
 #[test]
-fn every_answer_type_decodes_a_full_and_a_minimal_sample() {
+fn every_answer_type_decodes_full_minimal_and_null_samples() {
     let spec = spec();
     let (mut operations, mut files) = (0, 0);
     for (path, item) in spec["paths"].as_object().unwrap() {
@@ -73,17 +90,18 @@ fn every_answer_type_decodes_a_full_and_a_minimal_sample() {
                 continue;
             };
             let envelope = spec.pointer(reference.as_str().unwrap().trim_start_matches('#')).unwrap();
-            for full in [true, false] {
-                let body = serde_json::to_vec(&envelope_samples(&spec, envelope, full)).unwrap();
+            for fill in [Fill::Full, Fill::Minimal, Fill::Nulls] {
+                let body = serde_json::to_vec(&envelope_samples(&spec, envelope, fill)).unwrap();
                 let decoded = bunq_api::api::decode_answer(id, &body).expect("an envelope operation");
                 if let Err(e) = decoded {
-                    panic!("{method} {path} ({id}, full: {full}): {e}\n{}", String::from_utf8_lossy(&body));
+                    let fill = ["full", "minimal", "nulls"][fill as usize];
+                    panic!("{method} {path} ({id}, {fill}): {e}\n{}", String::from_utf8_lossy(&body));
                 }
             }
             operations += 1;
         }
     }
-    println!("answers decoded, full and minimal: {operations} operations; {files} answer files");
+    println!("answers decoded, full, minimal and null: {operations} operations; {files} answer files");
     assert!(operations + files >= 480, "the whole document");
 }
 

@@ -61,6 +61,7 @@ pub struct Exceptions {
     pub corrections: BTreeMap<String, Value>,
     pub requests: BTreeMap<String, Value>,
     pub added_schemas: BTreeMap<String, Value>,
+    pub extra_schemas: BTreeMap<String, Value>,
 }
 
 impl Exceptions {
@@ -77,6 +78,7 @@ impl Exceptions {
             corrections: config.exceptions("corrections")?,
             requests: config.exceptions("requests")?,
             added_schemas: config.exceptions("added_schemas")?,
+            extra_schemas: config.exceptions("extra_schemas")?,
         })
     }
 

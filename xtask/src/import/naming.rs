@@ -4,9 +4,7 @@
 
 use std::collections::BTreeMap;
 
-#[path = "../../../codegen/words.rs"]
-mod words;
-pub use words::{Verb, pascal, plural, snake, snake_of_pascal};
+pub use crate::build_script::words::{Verb, pascal, plural, snake, snake_of_pascal};
 
 /// One segment of a path: a literal, or a parameter by its name in bunq's document.
 #[derive(Clone, Debug, PartialEq, Eq)]

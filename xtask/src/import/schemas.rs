@@ -228,6 +228,10 @@ impl<'a> Builder<'a> {
 
     /// Everything that is left: the wire objects, what they nest, ids, and the fixed schemas.
     pub fn finish(mut self, notes: &mut Vec<String>) -> Result<Map<String, Value>, String> {
+        // Objects a client meets that no operation answers (callback payloads).
+        for extra in self.exceptions.extra_schemas.keys() {
+            self.wire.entry(extra.clone()).or_default();
+        }
         let wire: Vec<(String, Vec<String>)> = self.wire.clone().into_iter().collect();
         for (wire_name, sources) in wire {
             let name = self.object_name(&wire_name);
@@ -512,7 +516,18 @@ impl<'a> Builder<'a> {
 
     /// The enum of a polymorphic type's variants, each a one-key object like an envelope item.
     fn define_anchor(&mut self, name: &str, variants: &[String]) -> Result<(), String> {
-        let variants: Vec<Value> = variants
+        // A variant that is itself polymorphic (`MonetaryAccount`) stands for its own variants:
+        // on the wire the item is `{"MonetaryAccountBank": {…}}`.
+        let mut flat = Vec::new();
+        for variant in variants {
+            match anchor_variants(variant, self.upstream, self.facts) {
+                Some(inner) if inner.as_slice() != [variant.clone()] => flat.extend(inner),
+                _ => flat.push(variant.clone()),
+            }
+        }
+        flat.sort();
+        flat.dedup();
+        let variants: Vec<Value> = flat
             .iter()
             .map(|variant| {
                 self.enqueue(variant);

@@ -1,0 +1,92 @@
+//! Two rules applied to progenitor's types after it wrote them, because the wire needs them:
+//!
+//! - Polymorphic containers (`{"Payment": {…}}` or `{"RequestInquiry": {…}}`, one of many) are
+//!   structs with an optional field per possible object. Inline, such a struct is the sum of all
+//!   its objects (40 KB for a split-the-bill reference), and decoding it in a debug build
+//!   overflows a thread's stack. Their fields are boxed: the struct becomes a row of pointers.
+//! - bunq writes an empty list as `null` as often as `[]` (recorded callbacks do both). Every
+//!   list field reads `null` as empty.
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// The schemas that are polymorphic containers: every property an UpperCamelCase reference.
+pub fn containers(spec: &Value) -> BTreeSet<String> {
+    let schemas = spec.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten();
+    schemas
+        .filter(|(_, schema)| {
+            let props = schema.get("properties").and_then(Value::as_object);
+            props.is_some_and(|props| {
+                !props.is_empty()
+                    && props.iter().all(|(key, prop)| {
+                        key.starts_with(|c: char| c.is_ascii_uppercase()) && prop.get("$ref").is_some()
+                    })
+            })
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// The structs of progenitor's `types` module.
+fn structs(file: &mut syn::File) -> Result<impl Iterator<Item = &mut syn::ItemStruct>, String> {
+    let types = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    });
+    let types = types.ok_or("progenitor's output has no `types` module")?;
+    Ok(types.iter_mut().filter_map(|item| match item {
+        syn::Item::Struct(item) => Some(item),
+        _ => None,
+    }))
+}
+
+/// Reads a list that may be `null` as empty (`deserialize_with` of every list field).
+pub const NULL_AS_EMPTY: &str = "
+/// Reads a list bunq may write as `null` as an empty list.
+#[doc(hidden)]
+pub fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    T: ::serde::Deserialize<'de>,
+{
+    let list: ::std::option::Option<::std::vec::Vec<T>> = ::serde::Deserialize::deserialize(deserializer)?;
+    ::std::result::Result::Ok(list.unwrap_or_default())
+}
+";
+
+/// Every `Vec` field of `types` reads `null` as empty (with [`NULL_AS_EMPTY`], in the parent module).
+pub fn null_lists(file: &mut syn::File) -> Result<(), String> {
+    for item in structs(file)? {
+        for field in item.fields.iter_mut() {
+            let syn::Type::Path(path) = &field.ty else { continue };
+            if path.path.segments.last().is_none_or(|s| s.ident != "Vec") {
+                continue;
+            }
+            let attribute: syn::Attribute = syn::parse_quote!(#[serde(deserialize_with = "super::null_as_empty")]);
+            field.attrs.push(attribute);
+        }
+    }
+    Ok(())
+}
+
+/// Wraps the payload of every `Option<T>` field of the named structs in `types` in a `Box`.
+pub fn box_fields(file: &mut syn::File, names: &BTreeSet<String>) -> Result<(), String> {
+    for item in structs(file)? {
+        if !names.contains(&item.ident.to_string()) {
+            continue;
+        }
+        for field in item.fields.iter_mut() {
+            let syn::Type::Path(path) = &mut field.ty else { continue };
+            let Some(last) = path.path.segments.last_mut() else { continue };
+            let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else { continue };
+            if last.ident != "Option" {
+                continue;
+            }
+            if let Some(syn::GenericArgument::Type(inner)) = args.args.first_mut() {
+                let boxed: syn::Type = syn::parse_quote!(::std::boxed::Box<#inner>);
+                *inner = boxed;
+            }
+        }
+    }
+    Ok(())
+}
