@@ -15,6 +15,7 @@ mod client;
 mod context;
 mod envelope;
 mod error;
+pub mod oauth;
 mod objects;
 
 // The pure protocol, shared with the sandbox, lives in `bunq-protocol`; these are its modules.
