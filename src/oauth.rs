@@ -183,7 +183,7 @@ impl ApiContext {
     /// `None` for a context of an ordinary API key.
     pub async fn granted_by(&self) -> Result<Option<User>> {
         match self.me()?.get().await? {
-            User::UserApiKey(key) => Ok(key.granted_by_user.map(|anchored| anchored_user(anchored)).transpose()?),
+            User::UserApiKey(key) => Ok(key.granted_by_user.map(anchored_user).transpose()?),
             _ => Ok(None),
         }
     }
