@@ -32,7 +32,8 @@ async fn run() -> Result<(), Failure> {
     println!("    {target}");
 
     step("subscribing to PAYMENT and MUTATION");
-    callbacks::subscribe(context, &[(Category::Payment, target.as_str()), (Category::Mutation, target.as_str())]).await?;
+    callbacks::subscribe(context, &[(Category::Payment, target.as_str()), (Category::Mutation, target.as_str())])
+        .await?;
     for (category, url) in callbacks::filters(context).await? {
         println!("    {category} -> {url}");
     }
