@@ -3,6 +3,7 @@
 
 use super::money::{self, Cents};
 use bunq_api::api::types::Pointer;
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::time::SystemTime;
 
@@ -10,10 +11,16 @@ use std::time::SystemTime;
 pub(crate) const SUGAR_DADDY_EMAIL: &str = "sugardaddy@bunq.com";
 /// The most sugardaddy pays for one request (500.00).
 pub(crate) const SUGAR_DADDY_LIMIT: Cents = 50_000;
+/// An account's daily limit unless set (1000.00).
+const DEFAULT_DAILY_LIMIT: Cents = 100_000;
 /// The longest description a payment may carry.
 const MAX_DESCRIPTION_CHARS: usize = 140;
 /// The most payments in one batch.
 const MAX_BATCH: usize = 500;
+/// IBANs of accounts opened through the API count from here (users' first accounts below).
+const OPENED_IBAN_BASE: u64 = 50_000_000;
+/// The wire type of the account every new user gets.
+pub(crate) const CURRENT_ACCOUNT: &str = "MonetaryAccountBank";
 
 const FIRST_NAMES: [&str; 8] = ["Anna", "Bram", "Chloé", "Daan", "Eva", "Finn", "Iris", "Lars"];
 const LAST_NAMES: [&str; 8] = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos"];
@@ -43,9 +50,14 @@ pub(crate) struct User {
     pub phone: String,
     pub public_uuid: String,
     pub created: SystemTime,
+    pub updated: SystemTime,
     /// Seconds a session of this user lasts.
     pub session_timeout: u64,
     pub accounts: Vec<i64>,
+    /// A company (`POST /sandbox-user-company`) rather than a person.
+    pub company: bool,
+    /// Fields set through the API (`PUT /user-person/{id}`), as the wire shows them.
+    pub extra: Map<String, Value>,
 }
 
 impl User {
@@ -55,11 +67,16 @@ impl User {
     }
 }
 
-/// A current account.
+/// A monetary account of any kind.
 #[derive(Debug)]
 pub(crate) struct Account {
     pub id: i64,
     pub user_id: i64,
+    /// Its wire type: `MonetaryAccountBank`, `MonetaryAccountSavings`, ….
+    pub kind: String,
+    /// `ACTIVE`, or `CANCELLED` once closed.
+    pub status: String,
+    pub daily_limit: Cents,
     pub iban: String,
     pub currency: String,
     pub balance: Cents,
@@ -70,6 +87,25 @@ pub(crate) struct Account {
     pub payments: Vec<i64>,
     pub batches: Vec<i64>,
     pub inquiries: Vec<i64>,
+    /// Other fields set through the API, as the wire shows them.
+    pub extra: Map<String, Value>,
+}
+
+impl Account {
+    /// Whether it can still send and receive money.
+    pub(crate) fn is_open(&self) -> bool {
+        self.status != "CANCELLED"
+    }
+}
+
+/// How an account is opened or changed through the API.
+#[derive(Debug, Default)]
+pub(crate) struct AccountChange {
+    pub currency: Option<String>,
+    pub description: Option<String>,
+    pub daily_limit: Option<Cents>,
+    pub status: Option<String>,
+    pub extra: Map<String, Value>,
 }
 
 /// One side of a payment as shown to the other side.
@@ -109,7 +145,7 @@ pub(crate) struct Batch {
 }
 
 /// A request for money sent from an account.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Inquiry {
     pub id: i64,
     pub account_id: i64,
@@ -121,6 +157,8 @@ pub(crate) struct Inquiry {
     pub status: &'static str,
     pub created: SystemTime,
     pub responded: Option<SystemTime>,
+    /// The sandbox account asked to pay, when the request went to a sandbox user.
+    pub payer: Option<i64>,
 }
 
 /// A payment to make.
@@ -161,6 +199,7 @@ pub(crate) struct Bank {
     by_phone: HashMap<String, i64>,
     by_iban: HashMap<String, i64>,
     serial: u64,
+    opened: u64,
 }
 
 fn sugar_daddy() -> Party {
@@ -177,7 +216,7 @@ fn refused(message: impl Into<String>) -> BankError {
 
 impl Bank {
     /// A new person with one empty EUR account; returns the user id.
-    pub(crate) fn create_user(&mut self, ids: &mut Ids, session_timeout: u64, now: SystemTime) -> i64 {
+    pub(crate) fn create_user(&mut self, ids: &mut Ids, session_timeout: u64, company: bool, now: SystemTime) -> i64 {
         self.serial += 1;
         let serial = self.serial;
         let (user_id, account_id) = (ids.next(), ids.next());
@@ -190,12 +229,18 @@ impl Bank {
             phone: format!("+3161{:07}", serial % 10_000_000),
             public_uuid: bunq_protocol::headers::new_request_id(),
             created: now,
+            updated: now,
             session_timeout,
             accounts: vec![account_id],
+            company,
+            extra: Map::new(),
         };
         let account = Account {
             id: account_id,
             user_id,
+            kind: CURRENT_ACCOUNT.to_owned(),
+            status: "ACTIVE".to_owned(),
+            daily_limit: DEFAULT_DAILY_LIMIT,
             iban: money::sandbox_iban(serial),
             currency: "EUR".to_owned(),
             balance: 0,
@@ -206,6 +251,7 @@ impl Bank {
             payments: Vec::new(),
             batches: Vec::new(),
             inquiries: Vec::new(),
+            extra: Map::new(),
         };
         self.by_email.insert(user.email.clone(), user_id);
         self.by_phone.insert(user.phone.clone(), user_id);
@@ -218,6 +264,85 @@ impl Bank {
     /// A user by id.
     pub(crate) fn user(&self, id: i64) -> Option<&User> {
         self.users.get(&id)
+    }
+
+    /// A user by id, to change.
+    pub(crate) fn user_mut(&mut self, id: i64) -> Option<&mut User> {
+        self.users.get_mut(&id)
+    }
+
+    /// Opens another account for a user; returns its id.
+    pub(crate) fn open_account(
+        &mut self,
+        ids: &mut Ids,
+        user_id: i64,
+        kind: &str,
+        change: AccountChange,
+        now: SystemTime,
+    ) -> Result<i64, BankError> {
+        if !self.users.contains_key(&user_id) {
+            return Err(BankError::NotFound("user"));
+        }
+        self.opened += 1;
+        let id = ids.next();
+        let iban = money::sandbox_iban(OPENED_IBAN_BASE + self.opened);
+        let account = Account {
+            id,
+            user_id,
+            kind: kind.to_owned(),
+            status: "ACTIVE".to_owned(),
+            daily_limit: change.daily_limit.unwrap_or(DEFAULT_DAILY_LIMIT),
+            iban: iban.clone(),
+            currency: change.currency.unwrap_or_else(|| "EUR".to_owned()),
+            balance: 0,
+            description: change.description.unwrap_or_else(|| kind.trim_start_matches("MonetaryAccount").to_owned()),
+            public_uuid: bunq_protocol::headers::new_request_id(),
+            created: now,
+            updated: now,
+            payments: Vec::new(),
+            batches: Vec::new(),
+            inquiries: Vec::new(),
+            extra: change.extra,
+        };
+        self.by_iban.insert(iban, id);
+        self.accounts.insert(id, account);
+        if let Some(user) = self.users.get_mut(&user_id) {
+            user.accounts.push(id);
+        }
+        Ok(id)
+    }
+
+    /// Changes an account; closing it (`status: CANCELLED`) needs a zero balance.
+    pub(crate) fn change_account(
+        &mut self,
+        user_id: i64,
+        account_id: i64,
+        change: AccountChange,
+        now: SystemTime,
+    ) -> Result<(), BankError> {
+        let account = self.account(user_id, account_id)?;
+        if change.status.as_deref() == Some("CANCELLED") && account.balance != 0 {
+            return Err(refused(format!(
+                "The account still holds {} {}; move the money out before closing it.",
+                money::format_amount(account.balance),
+                account.currency
+            )));
+        }
+        let Some(account) = self.accounts.get_mut(&account_id) else {
+            return Err(BankError::NotFound("monetary account"));
+        };
+        if let Some(description) = change.description {
+            account.description = description;
+        }
+        if let Some(limit) = change.daily_limit {
+            account.daily_limit = limit;
+        }
+        if let Some(status) = change.status {
+            account.status = status;
+        }
+        account.extra.extend(change.extra);
+        account.updated = now;
+        Ok(())
     }
 
     /// The user's accounts, oldest first.
@@ -328,8 +453,24 @@ impl Bank {
 
     /// Checks an order against the paying account, without the balance.
     fn check(&self, account: &Account, order: &Order) -> Result<Target, BankError> {
+        if !account.is_open() {
+            return Err(refused("The account is closed."));
+        }
         Self::check_order(account, order)?;
-        self.target(account.id, &order.to)
+        let target = self.target(account.id, &order.to)?;
+        if let Target::Account(to) = target
+            && self.accounts.get(&to).is_some_and(|a| !a.is_open() || a.currency != order.currency)
+        {
+            return Err(refused("The receiving account is closed or holds another currency."));
+        }
+        Ok(target)
+    }
+
+    /// Checks that a payment could be made (counterparty, amount, description), without the
+    /// balance and without making it.
+    pub(crate) fn check_payment(&self, user_id: i64, account_id: i64, order: &Order) -> Result<(), BankError> {
+        let account = self.account(user_id, account_id)?;
+        self.check(account, order).map(drop)
     }
 
     fn insufficient(account: &Account, needed: Cents) -> BankError {
@@ -473,10 +614,10 @@ impl Bank {
     ) -> Result<i64, BankError> {
         let account = self.account(user_id, account_id)?;
         let from_sugar_daddy = is_sugar_daddy(&order.to);
-        let counterparty = match self.check(account, &order)? {
-            Target::Account(other) => self.party(other),
-            Target::SugarDaddy => sugar_daddy(),
-            Target::Outside(party) => party,
+        let (counterparty, payer) = match self.check(account, &order)? {
+            Target::Account(other) => (self.party(other), Some(other)),
+            Target::SugarDaddy => (sugar_daddy(), None),
+            Target::Outside(party) => (party, None),
         };
         let status = match (from_sugar_daddy, order.amount <= SUGAR_DADDY_LIMIT) {
             (true, true) => "ACCEPTED",
@@ -499,12 +640,95 @@ impl Bank {
             status,
             created: now,
             responded: (status != "PENDING").then_some(now),
+            payer,
         };
         self.inquiries.insert(id, inquiry);
         if let Some(account) = self.accounts.get_mut(&account_id) {
             account.inquiries.push(id);
         }
         Ok(id)
+    }
+}
+
+impl Bank {
+    /// The party an account shows to others (IBAN, owner's name and UUID).
+    pub(crate) fn party_of(&self, account_id: i64) -> Party {
+        self.party(account_id)
+    }
+
+    /// Answers a pending request-inquiry from the account asked to pay: `accept` pays it in
+    /// full (returns the payer's payment id), otherwise it is rejected.
+    pub(crate) fn respond(
+        &mut self,
+        ids: &mut Ids,
+        inquiry_id: i64,
+        payer: i64,
+        accept: bool,
+        now: SystemTime,
+    ) -> Result<Option<i64>, BankError> {
+        let inquiry = self.inquiries.get(&inquiry_id).ok_or(BankError::NotFound("request"))?;
+        if inquiry.payer != Some(payer) {
+            return Err(BankError::NotFound("request response"));
+        }
+        if inquiry.status != "PENDING" {
+            return Err(refused(format!("The request is {} already.", inquiry.status.to_ascii_lowercase())));
+        }
+        let (amount, to) = (inquiry.amount, inquiry.account_id);
+        let status = if accept { "ACCEPTED" } else { "REJECTED" };
+        let mut payment = None;
+        if accept {
+            let account = self.accounts.get(&payer).ok_or(BankError::NotFound("monetary account"))?;
+            let receiver = self.accounts.get(&to).ok_or(BankError::NotFound("monetary account"))?;
+            if !account.is_open() || !receiver.is_open() {
+                return Err(refused("The account is closed."));
+            }
+            if amount > account.balance {
+                return Err(Self::insufficient(account, amount));
+            }
+            let order = Order {
+                amount,
+                currency: inquiry.currency.clone(),
+                to: Pointer::iban(receiver.iban.clone(), "requester"),
+                description: inquiry.description.clone(),
+                merchant_reference: inquiry.merchant_reference.clone(),
+            };
+            let (own, other) = (self.party(payer), self.party(to));
+            let id = self.record(ids, payer, -amount, &own, &other, &order, "BUNQ", "REQUEST", None, now);
+            self.record(ids, to, amount, &other, &own, &order, "BUNQ", "REQUEST", None, now);
+            payment = Some(id);
+        }
+        if let Some(inquiry) = self.inquiries.get_mut(&inquiry_id) {
+            inquiry.status = status;
+            inquiry.responded = Some(now);
+        }
+        Ok(payment)
+    }
+
+    /// Withdraws a pending request-inquiry (`REVOKED`).
+    pub(crate) fn revoke(&mut self, account_id: i64, inquiry_id: i64, now: SystemTime) -> Result<(), BankError> {
+        let inquiry = self.inquiries.get_mut(&inquiry_id).filter(|i| i.account_id == account_id);
+        let inquiry = inquiry.ok_or(BankError::NotFound("request inquiry"))?;
+        if inquiry.status != "PENDING" {
+            return Err(refused(format!("The request is {} already.", inquiry.status.to_ascii_lowercase())));
+        }
+        inquiry.status = "REVOKED";
+        inquiry.responded = Some(now);
+        Ok(())
+    }
+
+    /// A request-inquiry by id, wherever it is.
+    pub(crate) fn inquiry_by_id(&self, id: i64) -> Option<&Inquiry> {
+        self.inquiries.get(&id)
+    }
+
+    /// The user who owns an account.
+    pub(crate) fn owner_of(&self, account_id: i64) -> Option<i64> {
+        self.accounts.get(&account_id).map(|a| a.user_id)
+    }
+
+    /// The account's request-inquiries, oldest first.
+    pub(crate) fn inquiries_of(&self, account: &Account) -> Vec<&Inquiry> {
+        account.inquiries.iter().filter_map(|id| self.inquiries.get(id)).collect()
     }
 }
 
@@ -519,8 +743,8 @@ mod tests {
     fn setup() -> (Bank, Ids, [(i64, i64); 2]) {
         let (mut bank, mut ids) = (Bank::default(), Ids::default());
         let now = SystemTime::now();
-        let a = bank.create_user(&mut ids, 60, now);
-        let b = bank.create_user(&mut ids, 60, now);
+        let a = bank.create_user(&mut ids, 60, false, now);
+        let b = bank.create_user(&mut ids, 60, false, now);
         let first = |bank: &Bank, u| bank.accounts_of(u)[0].id;
         let pairs = [(a, first(&bank, a)), (b, first(&bank, b))];
         (bank, ids, pairs)
@@ -557,6 +781,40 @@ mod tests {
         let batch = bank.pay_batch(&mut ids, a, acc_a, vec![to_b()], now).unwrap();
         assert_eq!(bank.batch_payments(bank.batch(acc_a, batch).unwrap()).len(), 1);
         assert_eq!(bank.accounts.get(&acc_b).unwrap().balance, 600);
+    }
+
+    #[test]
+    fn requests_between_users_are_paid_once() {
+        let (mut bank, mut ids, [(a, acc_a), (b, acc_b)]) = setup();
+        let now = SystemTime::now();
+        bank.request(&mut ids, b, acc_b, order(1000, Pointer::email(SUGAR_DADDY_EMAIL)), now).unwrap();
+        let email = bank.user(b).unwrap().email.clone();
+        let request = bank.request(&mut ids, a, acc_a, order(400, Pointer::email(email)), now).unwrap();
+        assert_eq!(bank.inquiry(acc_a, request).unwrap().payer, Some(acc_b));
+        assert!(bank.respond(&mut ids, request, acc_a, true, now).is_err(), "only the payer answers");
+        assert!(bank.respond(&mut ids, request, acc_b, true, now).unwrap().is_some());
+        assert!(bank.respond(&mut ids, request, acc_b, true, now).is_err(), "once");
+        assert_eq!(bank.inquiry(acc_a, request).unwrap().status, "ACCEPTED");
+        assert_eq!((bank.accounts[&acc_a].balance, bank.accounts[&acc_b].balance), (400, 600));
+    }
+
+    #[test]
+    fn opened_accounts_pay_and_close_when_empty() {
+        let (mut bank, mut ids, [(a, acc_a), _]) = setup();
+        let now = SystemTime::now();
+        let savings = bank.open_account(&mut ids, a, "MonetaryAccountSavings", AccountChange::default(), now).unwrap();
+        assert_eq!(bank.accounts_of(a).len(), 2);
+        bank.request(&mut ids, a, acc_a, order(1000, Pointer::email(SUGAR_DADDY_EMAIL)), now).unwrap();
+        let iban = bank.accounts[&savings].iban.clone();
+        bank.pay(&mut ids, a, acc_a, order(300, Pointer::iban(iban, "Me")), now).unwrap();
+        let close = || AccountChange { status: Some("CANCELLED".into()), ..AccountChange::default() };
+        assert!(bank.change_account(a, savings, close(), now).is_err());
+        let back = bank.accounts[&acc_a].iban.clone();
+        bank.pay(&mut ids, a, savings, order(300, Pointer::iban(back.clone(), "Me")), now).unwrap();
+        bank.change_account(a, savings, close(), now).unwrap();
+        assert!(bank.pay(&mut ids, a, savings, order(1, Pointer::iban(back, "Me")), now).is_err());
+        let iban = bank.accounts[&savings].iban.clone();
+        assert!(bank.pay(&mut ids, a, acc_a, order(1, Pointer::iban(iban, "Me")), now).is_err());
     }
 
     #[test]

@@ -1,13 +1,21 @@
 //! An embedded bunq sandbox: a local HTTP server on 127.0.0.1 that speaks bunq's wire protocol,
 //! so code using [`bunq_api`] — or a bunq client in any language — can run offline.
 //!
-//! It keeps everything in memory: installations and their tokens, devices, API keys, sessions
-//! (that expire), and a small bank whose users pay each other for real, in integer cents. It
-//! checks tokens and request signatures like bunq does (401, 466), refuses reused request ids,
-//! signs every response (errors too) with its own server key, paginates listings, can enforce
-//! bunq's rate limits (429), and can misbehave on request through [`Faults`]. It serves the
-//! operations of `bunq-api`'s spec with `bunq-api`'s generated types, and signs and checks with
-//! the same `bunq-protocol` code as the client.
+//! It serves every operation of `bunq-api`'s `spec/bunq.json` (480), routed from the document
+//! itself. It keeps everything in memory: installations and their tokens, devices, API keys,
+//! sessions (that expire), a small bank whose users pay each other for real, in integer cents, and
+//! every other object created through the API. It checks tokens and request signatures like bunq
+//! does (401, 466), refuses reused request ids, checks bodies against their schemas (400, naming
+//! the field), answers 404 for ids that are not the caller's, signs every response (errors too)
+//! with its own server key, paginates listings, can enforce bunq's rate limits (429), and can
+//! misbehave on request through [`Faults`]. It writes JSON as bunq does (non-ASCII as `\uXXXX`,
+//! `/` as `\/`), and every object it answers with carries every field its type has on bunq's wire.
+//!
+//! Money moves through payments, payment batches, request-inquiries (to sugardaddy or between
+//! sandbox users, answered through their request-responses), draft payments once accepted, and
+//! scheduled payments that are due; accounts can be opened (`monetary-account-bank`, `-savings`,
+//! `-joint`, …), changed and closed. Any other operation follows one rule: a create stores what
+//! it was given, reads, listings, updates and deletes act on what was stored.
 //!
 //! Add it as a dev-dependency next to `bunq-api`, and use [`Sandbox::environment`] wherever you
 //! would say `Environment::Sandbox`:
@@ -25,7 +33,8 @@
 //!
 //! Money comes from `sugardaddy@bunq.com`: a request-inquiry to it for at most 500.00 EUR is
 //! accepted at once. Payments go to other sandbox users by email, phone number or IBAN, to
-//! sugardaddy, or to any valid IBAN outside the sandbox (the money just leaves).
+//! sugardaddy, or to any valid IBAN outside the sandbox (the money just leaves). A scheduled
+//! payment that is due when created pays once, at once; it is not run again later.
 //!
 //! Sessions end `session_timeout` after they were opened; calls do not extend them.
 //!
@@ -36,15 +45,29 @@
 #![deny(missing_docs)]
 
 mod access;
+mod accounts;
 mod bank;
-mod bank_calls;
+mod call;
 mod context_calls;
+mod dispatch;
+mod drafts;
+mod exports;
 mod faults;
+mod fill;
+mod generic;
 mod listing;
 mod money;
+mod ownership;
+mod payments;
 mod render;
-mod routes;
+mod requests;
+mod router;
+mod schedules;
 mod server;
+mod spec;
+mod store;
+mod tabs;
+mod validate;
 mod wire;
 
 pub use faults::Faults;
@@ -179,12 +202,13 @@ pub(crate) struct Settings {
     pub require_signatures: bool,
 }
 
-/// Everything that changes, behind one lock: bank and access move together.
+/// Everything that changes, behind one lock: bank, access and stored objects move together.
 #[derive(Debug, Default)]
 pub(crate) struct World {
     pub ids: bank::Ids,
     pub bank: bank::Bank,
     pub access: access::Access,
+    pub store: store::Store,
 }
 
 /// State shared by the server, the [`Sandbox`] handle and [`Faults`].
@@ -242,6 +266,8 @@ impl Sandbox {
             None => default_server_key()?,
         };
         let server_public_pem = server_key.public_key().to_pem().map_err(std::io::Error::other)?;
+        // Read the spec now rather than on the first call.
+        spec::get();
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let millis = config.session_timeout.as_millis();
@@ -291,7 +317,7 @@ impl Sandbox {
     /// Creates a sandbox user with an empty EUR account, as `POST /sandbox-user-person` does,
     /// and returns its API key.
     pub async fn create_user(&self) -> String {
-        context_calls::create_user(&self.shared)
+        context_calls::create_user(&self.shared, false)
     }
 
     /// Stops accepting connections, lets calls in flight finish (for up to 5 s) and returns.

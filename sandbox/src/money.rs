@@ -39,6 +39,23 @@ pub(crate) fn parse_amount(text: &str) -> Result<Cents, AmountError> {
     if negative || cents == 0 { Err(AmountError::NotPositive) } else { Ok(cents) }
 }
 
+/// Any decimal amount with at most two decimals (zero and negative ones too) as cents.
+pub(crate) fn parse_signed(text: &str) -> Option<Cents> {
+    match parse_amount(text) {
+        Ok(cents) => Some(cents),
+        Err(AmountError::Malformed) => None,
+        Err(AmountError::NotPositive) => {
+            let positive = text.strip_prefix('-').unwrap_or(text);
+            let cents = match parse_amount(positive) {
+                Ok(cents) => cents,
+                Err(AmountError::NotPositive) => 0,
+                Err(AmountError::Malformed) => return None,
+            };
+            Some(if text.starts_with('-') { -cents } else { cents })
+        }
+    }
+}
+
 /// `-1234` → `"-12.34"`.
 pub(crate) fn format_amount(cents: Cents) -> String {
     let sign = if cents < 0 { "-" } else { "" };
@@ -93,6 +110,8 @@ mod tests {
         assert_eq!(parse_amount("7"), Ok(700));
         assert_eq!(parse_amount("0.00"), Err(AmountError::NotPositive));
         assert_eq!(parse_amount("-1.00"), Err(AmountError::NotPositive));
+        assert_eq!((parse_signed("-1.50"), parse_signed("0.00"), parse_signed("3")), (Some(-150), Some(0), Some(300)));
+        assert_eq!((parse_signed("--1"), parse_signed("-0.001")), (None, None));
         for bad in ["", ".5", "1.", "1.234", "1e3", "+1", "1,00", " 1", "9999999999999", "--1", "1.-1"] {
             assert_eq!(parse_amount(bad), Err(AmountError::Malformed), "{bad:?}");
         }

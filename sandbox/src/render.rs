@@ -68,8 +68,31 @@ fn user_aliases(user: &User, bank: &Bank) -> Vec<Value> {
     aliases
 }
 
-/// A sandbox user as a `UserPerson`.
-pub(crate) fn user_person(user: &User, bank: &Bank) -> Value {
+/// The wire type of a user: `UserPerson` or `UserCompany`.
+pub(crate) fn user_key(user: &User) -> &'static str {
+    if user.company { "UserCompany" } else { "UserPerson" }
+}
+
+/// Fields set through the API under what the sandbox knows.
+fn with_extra(extra: &serde_json::Map<String, Value>, own: Value) -> Value {
+    let mut merged = extra.clone();
+    if let Value::Object(own) = own {
+        merged.extend(own);
+    }
+    Value::Object(merged)
+}
+
+/// A sandbox user as its wire type ([`user_key`]).
+pub(crate) fn user(user: &User, bank: &Bank) -> Value {
+    let mut object = with_extra(&user.extra, user_person(user, bank));
+    if user.company {
+        object["name"] = json!(user.display_name());
+    }
+    object
+}
+
+/// A sandbox user's fields as a `UserPerson` has them.
+fn user_person(user: &User, bank: &Bank) -> Value {
     let created = timestamp(user.created);
     json!({
         "id": user.id,
@@ -87,33 +110,36 @@ pub(crate) fn user_person(user: &User, bank: &Bank) -> Value {
         "sub_status": "NONE",
         "daily_limit_without_confirmation_login": amount(25_000, "EUR"),
         "created": created,
-        "updated": created,
+        "updated": timestamp(user.updated),
     })
 }
 
-/// An account as a `MonetaryAccountBank`.
-pub(crate) fn account_bank(account: &Account, user: &User) -> Value {
+/// An account as its wire type (`account.kind`).
+pub(crate) fn account(account: &Account, user: &User) -> Value {
     let name = user.display_name();
-    json!({
-        "id": account.id,
-        "user_id": account.user_id,
-        "alias": [
-            pointer("IBAN", &account.iban, Some(&name)),
-            pointer("EMAIL", &user.email, Some(&name)),
-            pointer("PHONE_NUMBER", &user.phone, Some(&name)),
-        ],
-        "balance": amount(account.balance, &account.currency),
-        "currency": account.currency,
-        "daily_limit": amount(100_000, &account.currency),
-        "overdraft_limit": amount(0, &account.currency),
-        "description": account.description,
-        "display_name": name,
-        "public_uuid": account.public_uuid,
-        "status": "ACTIVE",
-        "sub_status": "NONE",
-        "created": timestamp(account.created),
-        "updated": timestamp(account.updated),
-    })
+    with_extra(
+        &account.extra,
+        json!({
+            "id": account.id,
+            "user_id": account.user_id,
+            "alias": [
+                pointer("IBAN", &account.iban, Some(&name)),
+                pointer("EMAIL", &user.email, Some(&name)),
+                pointer("PHONE_NUMBER", &user.phone, Some(&name)),
+            ],
+            "balance": amount(account.balance, &account.currency),
+            "currency": account.currency,
+            "daily_limit": amount(account.daily_limit, &account.currency),
+            "overdraft_limit": amount(0, &account.currency),
+            "description": account.description,
+            "display_name": name,
+            "public_uuid": account.public_uuid,
+            "status": account.status,
+            "sub_status": "NONE",
+            "created": timestamp(account.created),
+            "updated": timestamp(account.updated),
+        }),
+    )
 }
 
 /// A payment as the account it is on sees it.

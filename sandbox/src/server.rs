@@ -1,9 +1,10 @@
 //! The HTTP side: accept connections, read a request within limits, check rate limit, token,
 //! signature and request id, run the handler, then sign the answer and apply any faults.
 
+use super::call::{Call, Failure, Reply};
 use super::faults::{self, Plan, Substitute};
-use super::routes::{self, Call, Failure, Miss, Reply};
-use super::{Counters, Shared, lock};
+use super::router::{self, Miss};
+use super::{Counters, Shared, dispatch, lock};
 use bunq_protocol::headers;
 use bunq_protocol::keys::PrivateKey;
 use bunq_protocol::signing::{self, SignatureError};
@@ -107,13 +108,13 @@ async fn answer(shared: Arc<Shared>, ip: IpAddr, request: Request<Incoming>) -> 
     let (parts, body) = request.into_parts();
     let declared = parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let body = read_body(body, declared).await?;
-    let route = routes::resolve(&parts.method, parts.uri.path());
+    let route = router::resolve(&parts.method, parts.uri.path());
     let operation = route.as_ref().ok().map(|r| r.operation);
-    if operation == Some("create_session_server") {
+    if operation.is_some_and(|o| o.id == "create_session_server") {
         Counters::bump(&shared.counters.session_server_calls, 1);
     }
     // Faults hit only calls that need a token.
-    let plan = match operation.and_then(bunq_api::api::operation_auth) {
+    let plan = match operation.and_then(|o| o.auth) {
         Some(_) => lock(&shared.faults).next(parts.method == http::Method::GET),
         None => Plan::default(),
     };
@@ -158,7 +159,7 @@ fn process(
     shared: &Shared,
     ip: IpAddr,
     parts: &Parts,
-    route: Result<routes::Route, Miss>,
+    route: Result<router::Route, Miss>,
     body: Option<Bytes>,
 ) -> Reply {
     let path = parts.uri.path();
@@ -176,22 +177,31 @@ fn process(
     let Some(body) = body else {
         return Failure::new(400, format!("The request body is larger than {} bytes.", MAX_BODY)).into();
     };
+    let operation = route.operation;
     if shared.settings.rate_limits {
-        let limit = bunq_protocol::rate_limit::bunq_limit(route.operation, &parts.method);
-        if !lock(&shared.world).access.admit(ip, route.operation, limit, Instant::now()) {
+        let limit = bunq_protocol::rate_limit::bunq_limit(&operation.id, &parts.method);
+        if !lock(&shared.world).access.admit(ip, &operation.id, limit, Instant::now()) {
             return Reply::rate_limited();
         }
     }
-    let caller = match bunq_api::api::operation_auth(route.operation) {
+    let caller = match operation.auth {
         None => None,
         Some(kind) => match check_caller(shared, parts, kind, &body) {
             Ok(caller) => Some(caller),
             Err(failure) => return failure.into(),
         },
     };
-    let call =
-        Call { operation: route.operation, ids: &route.ids, path, query: parts.uri.query(), body: &body, caller, ip };
-    routes::dispatch(shared, &call)
+    let call = Call {
+        operation,
+        ids: &route.ids,
+        path,
+        query: parts.uri.query(),
+        body: &body,
+        headers: &parts.headers,
+        caller,
+        ip,
+    };
+    dispatch::dispatch(shared, &call)
 }
 
 /// Token (401), client signature (466) and request id (400) of a call that needs a token.
@@ -253,8 +263,7 @@ async fn respond(
 ) -> Response<Full<Bytes>> {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut headers = HeaderMap::new();
-    let content_type = if reply.html { "text/html" } else { "application/json" };
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
     // The front door answers before the API: no response id, no echo, no signature.
     if !reply.front_door {
         if let Ok(id) = HeaderValue::from_str(&headers::new_request_id()) {

@@ -18,11 +18,11 @@ pub(crate) fn listing(key: &str, objects: impl IntoIterator<Item = Value>, pagin
 }
 
 /// A listing whose items each name their own type (`MonetaryAccountBank`, `UserPerson`, …).
-pub(crate) fn mixed_listing(
-    objects: impl IntoIterator<Item = (&'static str, Value)>,
+pub(crate) fn mixed_listing<K: AsRef<str>>(
+    objects: impl IntoIterator<Item = (K, Value)>,
     pagination: &Pagination,
 ) -> Value {
-    let response: Vec<Value> = objects.into_iter().map(|(key, object)| json!({ key: object })).collect();
+    let response: Vec<Value> = objects.into_iter().map(|(key, object)| json!({ key.as_ref(): object })).collect();
     json!({ "Response": response, "Pagination": pagination })
 }
 

@@ -40,7 +40,9 @@ const USAGE: &str = "usage: sandbox_server [--listen ADDR] [--session-timeout SE
 
 /// What `--help` prints after [`USAGE`].
 const OPTIONS: &str = "\
-Runs the embedded bunq sandbox; the first line on stdout is the base URL, then it serves until Ctrl-C.
+Runs the embedded bunq sandbox: every operation of bunq-api's spec/bunq.json, bunq's wire protocol
+(tokens, signatures, sessions), money between sandbox users. The first line on stdout is the base URL,
+then it serves until Ctrl-C. Create users with POST {base}sandbox-user-person.
 
   --listen ADDR            address to listen on (default 127.0.0.1:0, a free port)
   --session-timeout SECS   how long sessions of new users last (default one week)
