@@ -145,7 +145,10 @@ impl Raw {
         }
         let response = builder.body(r.body).send().await?;
         let (status, headers) = (response.status().as_u16(), response.headers().clone());
-        Ok(Answer { status, headers, body: response.bytes().await?.to_vec() })
+        let body = response.bytes().await?.to_vec();
+        // bunq writes JSON in ASCII: everything else as \uXXXX escapes.
+        assert!(body.is_ascii(), "a byte above 0x7F in {}", String::from_utf8_lossy(&body));
+        Ok(Answer { status, headers, body })
     }
 
     async fn send(&self, r: Req<'_>) -> Answer {

@@ -110,3 +110,6 @@ pub fn start_runner(args: &[&str]) -> (String, std::process::Child) {
     assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/v1/"), "the runner said {line:?}");
     (base, child)
 }
+
+/// Any operation through the generated client's hooks, every answer checked.
+pub mod api;
