@@ -18,12 +18,11 @@ struct BunqFormatter;
 
 impl Formatter for BunqFormatter {
     fn write_string_fragment<W: ?Sized + Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
-        let mut start = 0;
-        for (at, c) in fragment.char_indices() {
-            if c.is_ascii() && c != '/' {
-                continue;
-            }
-            writer.write_all(&fragment.as_bytes()[start..at])?;
+        let mut rest = fragment;
+        // Plain ASCII goes out in runs; only `/` and non-ASCII characters are escaped.
+        while let Some(at) = rest.bytes().position(|b| b == b'/' || !b.is_ascii()) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            let Some(c) = rest[at..].chars().next() else { break };
             if c == '/' {
                 writer.write_all(b"\\/")?;
             } else {
@@ -32,9 +31,9 @@ impl Formatter for BunqFormatter {
                     write!(writer, "\\u{unit:04x}")?;
                 }
             }
-            start = at + c.len_utf8();
+            rest = &rest[at + c.len_utf8()..];
         }
-        writer.write_all(&fragment.as_bytes()[start..])
+        writer.write_all(rest.as_bytes())
     }
 
     fn write_char_escape<W: ?Sized + Write>(&mut self, writer: &mut W, escape: CharEscape) -> io::Result<()> {
