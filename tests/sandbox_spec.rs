@@ -4,8 +4,6 @@
 //! made from the request schemas. Each must get a well-formed signed answer: a 2xx decoded by
 //! the generated envelope type, or bunq's error shape for a 4xx (ids that do not exist).
 
-#[path = "common/answers.rs"]
-mod answers;
 mod common;
 
 use common::api::{self, Answer, Api, Op};
@@ -16,17 +14,13 @@ use std::collections::{BTreeMap, HashMap};
 /// An id nobody has.
 const NOBODYS: &str = "999999999";
 
-/// The answer table stands for every operation that answers JSON, with its envelope.
+/// The generated `decode_answer` knows exactly the operations that answer JSON.
 #[test]
-fn the_answer_table_is_the_specs() {
-    let mut expected = BTreeMap::new();
+fn decode_answer_covers_every_json_answer() {
     for op in api::operations() {
-        if let Some(schema) = op.body.pointer("/responses/200/content/application~1json/schema/$ref") {
-            expected.insert(op.id, schema.as_str().unwrap().rsplit('/').next().unwrap());
-        }
+        let json_answer = op.body.pointer("/responses/200/content/application~1json").is_some();
+        assert_eq!(bunq_api::api::decode_answer(op.id, b"{}").is_some(), json_answer, "{}", op.id);
     }
-    let table: BTreeMap<&str, &str> = answers::ANSWERS.iter().copied().collect();
-    assert_eq!(table, expected);
 }
 
 /// `{…}` → `{}`: the path as a collection template.
@@ -119,9 +113,10 @@ enum Outcome {
 fn judge(op: &Op, answer: &Answer) -> Outcome {
     let json_answer = op.body.pointer("/responses/200/content/application~1json").is_some();
     match answer.status {
-        200..=299 if json_answer => match answers::decode_answer(op.id, &answer.body) {
-            Ok(()) => Outcome::Answered(answer.status),
-            Err(e) => Outcome::Bad(format!("{} does not decode: {e}: {}", answer.status, answer.text())),
+        200..=299 if json_answer => match bunq_api::api::decode_answer(op.id, &answer.body) {
+            Some(Ok(())) => Outcome::Answered(answer.status),
+            None => Outcome::Bad("decode_answer does not know it".into()),
+            Some(Err(e)) => Outcome::Bad(format!("{} does not decode: {e}: {}", answer.status, answer.text())),
         },
         200..=299 if answer.body.is_empty() => Outcome::Bad("an empty file".into()),
         200..=299 => Outcome::Answered(answer.status),
@@ -226,7 +221,8 @@ async fn every_operation_answers_through_the_generated_client() {
 
     let bad: Vec<String> = outcomes
         .iter()
-        .filter_map(|(op, o)| matches!(o, Outcome::Bad(_)).then(|| format!("{} {}: {o:?}", op.method, op.path)))
+        .filter(|(_, o)| matches!(o, Outcome::Bad(_)))
+        .map(|(op, o)| format!("{} {}: {o:?}", op.method, op.path))
         .collect();
     let answered = outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Answered(_))).count();
     let refused: BTreeMap<u16, usize> = outcomes.iter().fold(BTreeMap::new(), |mut counts, (_, o)| {

@@ -60,7 +60,7 @@ pub fn operation_for(method: &Method, path: &str) -> &'static Op {
         let template: Vec<&str> = op.path.trim_start_matches('/').split('/').collect();
         template.len() == parts.len()
             && template.iter().zip(&parts).all(|(t, p)| t.starts_with('{') || t == p)
-            && &op.method == method
+            && op.method == *method
     };
     let literals = |op: &&Op| op.path.split('/').filter(|s| !s.starts_with('{')).count();
     operations().iter().filter(fits).max_by_key(literals).unwrap_or_else(|| panic!("no operation {method} {path}"))
@@ -206,10 +206,11 @@ pub fn check(answer: &Answer) {
     if let Some(at) = answer.body.iter().position(|b| *b > 0x7f) {
         panic!("{}: byte {at} of the answer is above 0x7F: {}", answer.operation, answer.text());
     }
-    if (200..300).contains(&answer.status) && answer.body.first() == Some(&b'{') {
-        if let Err(missing) = complete(answer.operation, &answer.json()) {
-            panic!("{}: {missing}", answer.operation);
-        }
+    if (200..300).contains(&answer.status)
+        && answer.body.first() == Some(&b'{')
+        && let Err(missing) = complete(answer.operation, &answer.json())
+    {
+        panic!("{}: {missing}", answer.operation);
     }
 }
 
@@ -239,7 +240,7 @@ pub fn variants(op: &Op) -> Vec<(String, String)> {
     let schemas = &spec().document["components"]["schemas"];
     let name = |r: &Value| r["$ref"].as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_owned();
     let Some(envelope) = op.body.pointer("/responses/200/content/application~1json/schema") else { return Vec::new() };
-    let item = &schemas[name(&envelope).as_str()]["properties"]["Response"]["items"];
+    let item = &schemas[name(envelope).as_str()]["properties"]["Response"]["items"];
     let item = &schemas[name(item).as_str()];
     let alternatives: Vec<&Value> = match item["oneOf"].as_array() {
         Some(all) => all.iter().collect(),
