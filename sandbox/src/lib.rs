@@ -38,6 +38,14 @@
 //!
 //! Sessions end `session_timeout` after they were opened; calls do not extend them.
 //!
+//! Callbacks: a notification filter (`notification-filter-url`, of the user or of one account)
+//! makes the sandbox POST bunq's `NotificationUrl` payload to its target for the events of its
+//! category: PAYMENT and MUTATION for every payment booked (the payer's `…_CREATED`, the
+//! receiver's `…_RECEIVED`), REQUEST, DRAFT_PAYMENT, BUNQME_TAB and SCHEDULE_RESULT when such
+//! an object is made or changes status. Targets must be https, or plain http to this machine.
+//! Deliveries run in the background; a failed one is tried again by [`CallbackRetry`]
+//! (bunq's rule by default; [`SandboxConfig::callback_retry`] makes tests fast).
+//!
 //! The package's binary, `sandbox_server`, runs it standalone for clients in other languages:
 //! `cargo run -p bunq-sandbox -- --listen 127.0.0.1:0` prints the base URL, then serves.
 #![forbid(unsafe_code)]
@@ -49,8 +57,10 @@ mod accounts;
 mod bank;
 mod call;
 mod context_calls;
+mod deliver;
 mod dispatch;
 mod drafts;
+mod events;
 mod exports;
 mod faults;
 mod fill;
@@ -70,6 +80,7 @@ mod tabs;
 mod validate;
 mod wire;
 
+pub use deliver::CallbackRetry;
 pub use faults::Faults;
 
 use bunq_protocol::Environment;
@@ -91,6 +102,7 @@ pub struct SandboxConfig {
     require_signatures: bool,
     server_key: Option<PrivateKey>,
     listen: SocketAddr,
+    callback_retry: CallbackRetry,
 }
 
 impl Default for SandboxConfig {
@@ -102,6 +114,7 @@ impl Default for SandboxConfig {
             require_signatures: true,
             server_key: None,
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            callback_retry: CallbackRetry::default(),
         }
     }
 }
@@ -144,10 +157,17 @@ impl SandboxConfig {
         self.listen = addr;
         self
     }
+
+    /// How failed callback deliveries are tried again. Default bunq's: 6 attempts, a minute apart.
+    pub fn callback_retry(mut self, retry: CallbackRetry) -> Self {
+        self.callback_retry = retry;
+        self
+    }
 }
 
 /// Counters since the sandbox started.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Stats {
     /// HTTP requests received.
     pub requests: u64,
@@ -161,6 +181,10 @@ pub struct Stats {
     pub payments: u64,
     /// Calls refused with 466 for a missing or invalid signature.
     pub rejected_signatures: u64,
+    /// Callbacks delivered (answered 2xx).
+    pub callbacks_delivered: u64,
+    /// Callbacks given up on after their last attempt.
+    pub callbacks_failed: u64,
 }
 
 /// The live counters behind [`Stats`].
@@ -172,6 +196,8 @@ pub(crate) struct Counters {
     pub sessions_opened: AtomicU64,
     pub payments: AtomicU64,
     pub rejected_signatures: AtomicU64,
+    pub callbacks_delivered: AtomicU64,
+    pub callbacks_failed: AtomicU64,
 }
 
 impl Counters {
@@ -188,6 +214,8 @@ impl Counters {
             sessions_opened: get(&self.sessions_opened),
             payments: get(&self.payments),
             rejected_signatures: get(&self.rejected_signatures),
+            callbacks_delivered: get(&self.callbacks_delivered),
+            callbacks_failed: get(&self.callbacks_failed),
         }
     }
 }
@@ -219,6 +247,7 @@ pub(crate) struct Shared {
     pub world: Mutex<World>,
     pub faults: Mutex<faults::FaultState>,
     pub counters: Counters,
+    pub outbox: deliver::Outbox,
 }
 
 /// Locks a mutex; a panic elsewhere while it was held does not take the sandbox down.
@@ -271,7 +300,7 @@ impl Sandbox {
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let millis = config.session_timeout.as_millis();
-        let shared = Arc::new(Shared {
+        let shared = Arc::new_cyclic(|shared| Shared {
             settings: Settings {
                 session_timeout: u64::try_from(millis.div_ceil(1000)).unwrap_or(u64::MAX).max(1),
                 legacy_signatures: config.legacy_signatures,
@@ -283,6 +312,7 @@ impl Sandbox {
             world: Mutex::new(World::default()),
             faults: Mutex::new(faults::FaultState::default()),
             counters: Counters::default(),
+            outbox: deliver::Outbox::start(config.callback_retry, shared.clone()),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
