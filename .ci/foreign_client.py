@@ -2,16 +2,20 @@
 """A bunq client that is not ours: Python, written from bunq's documented protocol, run against
 the standalone sandbox runner. As the runner's first and second user (Chlo\u00e9), it creates a
 context, reads its user and accounts, pays, reads and pages payments, uses the resources beyond
-payments (savings account, notification filters, draft and scheduled payments, bunq.me tabs,
-statement exports, cards, request listings) and closes its session, checking bunq's signature
+payments (a savings account opened, changed and paid into, notification filters and the callback
+they bring to a listener on 127.0.0.1, a bad amount refused, draft and scheduled payments, bunq.me
+tabs, statement exports, cards, events, request listings) and closes its session, checking bunq's signature
 over the raw bytes of every answer, which must be ASCII as bunq writes them.
 
 usage: foreign_client.py BASE_URL      (e.g. http://127.0.0.1:41234/v1/)
 """
 
 import base64
+import http.server
 import json
+import queue
 import sys
+import threading
 import urllib.error
 import urllib.request
 import uuid
@@ -52,6 +56,26 @@ def call(method, path, body=None, token=None):
         signature = base64.b64decode(received["X-Bunq-Server-Signature"])
         state["server_key"].verify(signature, answer, padding.PKCS1v15(), hashes.SHA256())
     return status, json.loads(answer)
+
+
+class Callbacks(http.server.BaseHTTPRequestHandler):
+    """Takes the sandbox's callback POSTs on 127.0.0.1 and queues their bodies."""
+
+    received = queue.Queue()
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.end_headers()
+        Callbacks.received.put(body)
+
+    def log_message(self, *args):
+        pass
+
+
+callback_server = http.server.HTTPServer(("127.0.0.1", 0), Callbacks)
+threading.Thread(target=callback_server.serve_forever, daemon=True).start()
+CALLBACK_URL = f"http://127.0.0.1:{callback_server.server_port}/bunq"
 
 
 def items(answer, kind):
@@ -125,10 +149,33 @@ def run_as_new_user():
     status, answer = call("GET", f"{user_path}/monetary-account-savings/{savings_id}", token=session_token)
     savings = items(answer, "MonetaryAccountSavings")[0]
     expect(status == 200 and savings["description"] == "Savings \u20ac" and savings["alias"], "savings account read with its alias")
-    status, answer = call("POST", user_path + "/notification-filter-url", {"notification_filters": [{"category": "PAYMENT", "notification_target": "http://127.0.0.1:9/bunq"}]}, session_token)
+    status, answer = call("PUT", f"{user_path}/monetary-account-savings/{savings_id}", {"description": "Rainy day"}, session_token)
+    status, answer = call("GET", f"{user_path}/monetary-account-savings/{savings_id}", token=session_token)
+    expect(items(answer, "MonetaryAccountSavings")[0]["description"] == "Rainy day", "savings account updated")
+    savings_iban = next(a["value"] for a in savings["alias"] if a["type"] == "IBAN")
+
+    status, answer = call("POST", user_path + "/notification-filter-url", {"notification_filters": [{"category": "PAYMENT", "notification_target": CALLBACK_URL}]}, session_token)
     expect(status == 200, "notification filter set")
     status, answer = call("GET", user_path + "/notification-filter-url", token=session_token)
     expect(status == 200 and "NotificationFilterUrl" in answer["Response"][0], "notification filters listed")
+
+    own = {"type": "IBAN", "value": savings_iban, "name": "Me"}
+    status, answer = call("POST", base + "/payment", {"amount": {"value": "20.00", "currency": "EUR"}, "counterparty_alias": own, "description": "to savings"}, session_token)
+    moved = items(answer, "Id")[0]["id"]
+    status, answer = call("GET", f"{user_path}/monetary-account-savings/{savings_id}", token=session_token)
+    expect(items(answer, "MonetaryAccountSavings")[0]["balance"]["value"] == "20.00", "20.00 EUR moved to the savings account")
+    events = []
+    while len(events) < 2:
+        body = Callbacks.received.get(timeout=10)
+        expect(all(byte <= 0x7F for byte in body), "a callback arrived on 127.0.0.1, in bunq's ASCII JSON")
+        events.append(json.loads(body)["NotificationUrl"])
+    kinds = sorted((e["event_type"], e["object"]["Payment"]["amount"]["value"]) for e in events)
+    expect(kinds == [("PAYMENT_CREATED", "-20.00"), ("PAYMENT_RECEIVED", "20.00")] and events[0]["category"] == "PAYMENT", f"callbacks for payment {moved}: {kinds}")
+
+    status, answer = call("POST", base + "/payment", {"amount": {"value": "12,50", "currency": "EUR"}, "counterparty_alias": sugardaddy, "description": "bad"}, session_token)
+    expect(400 <= status < 500 and answer["Error"], f"a bad amount is refused ({status})")
+    status, answer = call("GET", f"{base}", token=session_token)
+    expect(items(answer, "MonetaryAccountBank")[0]["balance"]["value"] == "50.00", "the balance is unchanged at 50.00 EUR")
     status, answer = call("POST", base + "/draft-payment", {"entries": [{"amount": {"value": "1.00", "currency": "EUR"}, "counterparty_alias": sugardaddy, "description": "draft"}], "number_of_required_accepts": 1}, session_token)
     expect(status == 200, f"draft payment {items(answer, 'Id')[0]['id']} made")
     status, answer = call("POST", base + "/schedule-payment", {"payment": {"amount": {"value": "1.00", "currency": "EUR"}, "counterparty_alias": sugardaddy, "description": "monthly"}, "schedule": {"time_start": "2030-01-01 00:00:00.000000", "recurrence_unit": "MONTHLY", "recurrence_size": 1}}, session_token)
@@ -143,6 +190,10 @@ def run_as_new_user():
     expect(status == 200 and isinstance(answer["Response"], list), "cards listed")
     status, answer = call("GET", base + "/request-inquiry", token=session_token)
     expect(status == 200 and items(answer, "RequestInquiry"), "request inquiries listed")
+    status, answer = call("GET", base + "/request-response", token=session_token)
+    expect(status == 200 and isinstance(answer["Response"], list), "request responses listed")
+    status, answer = call("GET", user_path + "/event", token=session_token)
+    expect(status == 200 and isinstance(answer["Response"], list), "events listed")
 
     status, answer = call("DELETE", "/session/0", token=session_token)
     expect(status == 200 and answer["Response"] == [], "session closed")
