@@ -283,5 +283,13 @@ async fn every_operation_answers_through_the_generated_client() {
         }
     }
     assert!(share(within_answering, within.len()) >= 95.0);
+    // Those a user reaches with their own ids only (user and account): every one answers.
+    let own_ids = |op: &Op| {
+        op.path.split('/').filter(|s| s.starts_with('{')).all(|s| matches!(s, "{user_id}" | "{monetary_account_id}"))
+    };
+    let own: Vec<_> = listings.iter().filter(|(op, _)| own_ids(op)).collect();
+    let own_answering = own.iter().filter(|(_, o)| *o == Outcome::Answered(200)).count();
+    println!("  of the listings under the user's and an account's ids only: {own_answering} of {}", own.len());
+    assert_eq!(own_answering, own.len());
     sandbox.shutdown().await;
 }
