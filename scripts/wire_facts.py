@@ -486,7 +486,12 @@ def build(args, sdk_root):
         if cls["module"] == "object_" and not cls["variants"] and cname not in facts.aliases:
             facts.want(cname.removesuffix("Object"))      # every nested value type the SDK knows
     facts.expand()
-    files = sorted({p.resolve() for d in args.fixtures for p in Path(d).rglob("*.json")}, key=relative)
+    # Named from their fixtures folder (`fixtures/callbacks/Payment.json`), wherever it is checked out.
+    recorded = {}
+    for folder in map(Path, args.fixtures):
+        for path in folder.rglob("*.json"):
+            recorded.setdefault(path.resolve(), (Path(folder.resolve().name) / path.relative_to(folder)).as_posix())
+    files = sorted(recorded, key=recorded.get)
     read_recorded(facts, files)
     objects, conflicts = resolve(facts)
     result = {
@@ -494,7 +499,7 @@ def build(args, sdk_root):
                     "and recorded bunq JSON. Do not edit; rerun the script.",
         "sources": {"openapi": {"file": doc_path.name, "sha256": hashlib.sha256(doc_path.read_bytes()).hexdigest()},
                     "sdk": {"package": SDK_PACKAGE, "version": sdk_version(sdk_root)},
-                    "recorded": [relative(p) for p in files]},
+                    "recorded": [recorded[p] for p in files]},
         "endpoints": endpoints,
         "objects": objects,
         "anchors": {name: sorted(items) for name, items in facts.anchors.items() if items},
