@@ -10,6 +10,16 @@ pub mod api {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 }
 
+/// The documents this version was generated from, for tools that speak the same API (the
+/// embedded sandbox routes and fills its answers from them).
+pub mod documents {
+    /// `spec/bunq.json`: the wire-accurate OpenAPI document of bunq's API.
+    pub static OPENAPI: &str = include_str!("../spec/bunq.json");
+    /// `spec/wire-facts.json`: per object type, the fields bunq's wire carries (from bunq's
+    /// document, its SDK's models and recorded objects), and the item names per endpoint.
+    pub static WIRE_FACTS: &str = include_str!("../spec/wire-facts.json");
+}
+
 pub mod callbacks;
 mod client;
 mod context;
