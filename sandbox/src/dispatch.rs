@@ -6,12 +6,12 @@ use super::call::{Call, Failure, Output, Reply};
 use super::fill::Filler;
 use super::spec::{self, Body, Segment};
 use super::{Shared, accounts, context_calls, drafts, exports, generic, lock, ownership, payments, render, requests};
-use super::{schedules, tabs, validate};
+use super::{oauth, schedules, tabs, validate};
 use std::time::SystemTime;
 
 /// Runs the call and makes its answer.
 pub(crate) fn dispatch(shared: &Shared, call: &Call) -> Reply {
-    match run(shared, call) {
+    match oauth::on_behalf(shared, call).and_then(|acting| acting.run(call, |call| run(shared, call))) {
         Ok(Output::Json(mut value)) => {
             let now = render::timestamp(SystemTime::now());
             Filler::new(spec::get(), &now).envelope(call.operation, &mut value);
@@ -27,6 +27,9 @@ fn run(shared: &Shared, call: &Call) -> Result<Output, Failure> {
     if let Body::Json(schema) = &call.operation.body {
         let body = call.value()?;
         validate::validate(spec::get(), schema, &body).map_err(|problem| Failure::new(400, problem.message))?;
+    }
+    if let Some(answer) = oauth::manage_clients(shared, call) {
+        return answer;
     }
     if is_account_path(call) {
         return accounts::handle(shared, call);

@@ -43,6 +43,8 @@ const OPTIONS: &str = "\
 Runs the embedded bunq sandbox: every operation of bunq-api's spec/bunq.json, bunq's wire protocol
 (tokens, signatures, sessions), money between sandbox users. The first line on stdout is the base URL,
 then it serves until Ctrl-C. Create users with POST {base}sandbox-user-person.
+OAuth: register clients under {base}user/ID/oauth-client; GET {origin}/oauth/auth approves at once (as the
+user whose API key comes as `Authorization: Bearer`, else a new user) and POST {base}token exchanges codes.
 
   --listen ADDR            address to listen on (default 127.0.0.1:0, a free port)
   --session-timeout SECS   how long sessions of new users last (default one week)
