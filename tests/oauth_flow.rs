@@ -227,3 +227,103 @@ async fn only_registered_redirects_get_a_code() {
     let client = me.oauth_client(id).get().await.unwrap();
     assert_eq!(client.secret.as_deref(), Some(setup.secret.as_str()), "the secret stays");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wire_looks_like_bunqs() {
+    let setup = Setup::new().await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let app = setup.app();
+    let request = app.authorization();
+    let (_, location) = follow(&request.url, None).await;
+    let code = app.code_from_redirect(&location.unwrap(), &request.state).unwrap();
+    let token_url = format!("{}token", setup.sandbox.base_url());
+    let exchange = |code: &str, secret: &str| {
+        let params = [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("client_id", setup.client_id.as_str()),
+            ("client_secret", secret),
+        ];
+        http.post(reqwest::Url::parse_with_params(&token_url, params).unwrap()).send()
+    };
+
+    // The token answer: bearer, the authorization's state, signed like every answer.
+    let answer = exchange(code.expose(), &setup.secret).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert!(answer.headers().contains_key("x-bunq-server-signature"));
+    let json: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!((json["token_type"].as_str(), json["state"].as_str()), (Some("bearer"), Some(request.state.as_str())));
+    let token = json["access_token"].as_str().unwrap().to_owned();
+
+    // Refusals are bunq's error envelope.
+    let refused = exchange(code.expose(), &setup.secret).await.unwrap();
+    assert_eq!(refused.status(), 400);
+    let json: serde_json::Value = refused.json().await.unwrap();
+    assert!(json["Error"][0]["error_description"].as_str().unwrap().contains("used already"), "{json}");
+    let refused = exchange(code.expose(), "wrong").await.unwrap();
+    assert_eq!(refused.status(), 401);
+    assert_eq!(http.get(&token_url).send().await.unwrap().status(), 405);
+
+    // The session's user and GET /user/{id}: a UserApiKey holding both users as one-key items.
+    let context = app_context(&setup, Secret::new(token)).await;
+    let key_id = *context.user_id().unwrap();
+    let api = common::api::Api { context, api_key: String::new(), user: key_id, account: 0 };
+    let user = api.get(&format!("/user/{key_id}")).await.expect(200).item("UserApiKey");
+    assert_eq!(user["id"], key_id);
+    assert_eq!(user["requested_by_user"]["UserPerson"]["id"], *setup.developer.user_id().unwrap());
+    let granting = &user["granted_by_user"]["UserPerson"];
+    assert!(granting["id"].as_i64().is_some() && granting["id"] != user["id"], "{user}");
+    assert_eq!(user["granted_by_user"].as_object().unwrap().len(), 1, "one kind of user: {user}");
+    let listed = api.get("/user").await.expect(200).items("UserApiKey");
+    assert_eq!(listed.len(), 1);
+
+    // Beyond OAuth's reads and writes: 403, with bunq's error envelope.
+    let refused = api.get(&api.user_path("oauth-client")).await.expect(403);
+    assert!(refused.error().contains("Insufficient authorisation"), "{}", refused.error());
+    let body = serde_json::json!({"description": "new"});
+    api.post(&api.user_path("monetary-account-bank"), body).await.expect(403);
+    api.put(&format!("/user-person/{key_id}"), serde_json::json!({"first_name": "X"})).await.expect(403);
+
+    // The developer reads the client as bunq shows it: id, secret, callback URLs with their ids.
+    let dev = &setup.developer;
+    let path = format!("/user/{}/oauth-client", *dev.user_id().unwrap());
+    let dev_api = common::api::Api { context: dev.clone(), api_key: String::new(), user: 0, account: 0 };
+    let client = dev_api.get(&path).await.expect(200).items("OauthClient").remove(0);
+    assert_eq!(client["client_id"], setup.client_id.as_str());
+    assert_eq!(client["secret"], setup.secret.as_str());
+    assert_eq!(client["callback_url"][0]["url"], REDIRECT);
+    let url_id = client["callback_url"][0]["id"].as_i64().expect("callback URL id");
+    let url_path = format!("{path}/{}/callback-url/{url_id}", client["id"]);
+    dev_api.delete(&url_path).await.expect(200);
+    let client = dev_api.get(&path).await.expect(200).items("OauthClient").remove(0);
+    assert_eq!(client["callback_url"], serde_json::json!([]), "gone from the client too");
+    assert_eq!(follow(&app.authorization().url, None).await.0, 400, "and no longer a redirect target");
+}
+
+/// The example against the standalone runner, approving as the user of `BUNQ_API_KEY`.
+#[tokio::test]
+async fn the_example_runs_against_the_runner() {
+    let example = common::example_binary("oauth");
+    let (base, mut runner) = common::start_runner(&[]);
+    let created = reqwest::Client::new().post(format!("{base}sandbox-user-person")).send().await;
+    let json: serde_json::Value = created.unwrap().json().await.unwrap();
+    let api_key = json["Response"][0]["ApiKey"]["api_key"].as_str().unwrap().to_owned();
+    let output = std::process::Command::new(example)
+        .env("BUNQ_BASE_URL", &base)
+        .env("BUNQ_API_KEY", &api_key)
+        .env("BUNQ_CONTEXT", common::temp_dir("oauth-example").join("context.json"))
+        .output()
+        .unwrap();
+    runner.kill().ok();
+    runner.wait().ok();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("refused as expected") && text.contains("302"), "{text}");
+    assert!(!text.contains(&api_key), "the API key is not printed: {text}");
+    // The developer approved its own app: granted and requested by the same user.
+    let line = text.lines().find(|l| l.contains("granted by user")).unwrap();
+    let ids: Vec<&str> = line.split_whitespace().filter(|w| w.chars().all(|c| c.is_ascii_digit())).collect();
+    assert_eq!(ids.len(), 3, "{line}");
+    assert_eq!(ids[1], ids[2], "{line}");
+}
