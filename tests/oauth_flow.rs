@@ -214,6 +214,8 @@ async fn only_registered_redirects_get_a_code() {
     assert_eq!((status, location), (400, None), "no redirect to a URL the client did not register");
     let unknown = OAuthApp::new(&setup.sandbox.environment(), "no-such-client", "x", REDIRECT);
     assert_eq!(follow(&unknown.authorization().url, None).await, (400, None));
+    // An approver named by a key the sandbox does not know approves nothing.
+    assert_eq!(follow(&setup.app().authorization().url, Some("sandbox_unknown")).await, (401, None));
     // A code is only good with the redirect it was given for.
     let code = approve(&setup.app(), None).await;
     let error = elsewhere.exchange(&code).await.unwrap_err();
