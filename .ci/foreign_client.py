@@ -125,7 +125,7 @@ def run_as_new_user():
     status, answer = call("GET", f"{user_path}/monetary-account-savings/{savings_id}", token=session_token)
     savings = items(answer, "MonetaryAccountSavings")[0]
     expect(status == 200 and savings["description"] == "Savings \u20ac" and savings["alias"], "savings account read with its alias")
-    status, answer = call("POST", user_path + "/notification-filter-url", {"notification_filters": [{"category": "PAYMENT", "notification_target": "https://example.com/bunq"}]}, session_token)
+    status, answer = call("POST", user_path + "/notification-filter-url", {"notification_filters": [{"category": "PAYMENT", "notification_target": "http://127.0.0.1:9/bunq"}]}, session_token)
     expect(status == 200, "notification filter set")
     status, answer = call("GET", user_path + "/notification-filter-url", token=session_token)
     expect(status == 200 and "NotificationFilterUrl" in answer["Response"][0], "notification filters listed")

@@ -65,6 +65,8 @@ fn example(name: &str, schema: &Value, depth: usize) -> Value {
             "date_end" => "2026-12-31",
             "time_start" => "2020-01-01 00:00:00.000000",
             "client_public_key" => "",
+            // Loopback, a port nobody serves: callbacks go nowhere, the filters are kept.
+            "notification_target" => "http://127.0.0.1:9/bunq",
             _ if name.ends_with("iban") => "NL91ABNA0417164300",
             _ => "table é € 😀 https://bunq.com/t",
         }),

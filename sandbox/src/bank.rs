@@ -200,6 +200,17 @@ pub(crate) struct Bank {
     by_iban: HashMap<String, i64>,
     serial: u64,
     opened: u64,
+    /// Payments booked since the last [`Bank::take_bookings`].
+    bookings: Vec<Booking>,
+}
+
+/// A payment booked on an account: what a callback of category PAYMENT or MUTATION is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Booking {
+    pub account_id: i64,
+    pub payment_id: i64,
+    /// Money came in (the payer's side is `false`).
+    pub incoming: bool,
 }
 
 fn sugar_daddy() -> Party {
@@ -599,7 +610,13 @@ impl Bank {
             created: now,
         };
         self.payments.insert(id, payment);
+        self.bookings.push(Booking { account_id, payment_id: id, incoming: amount > 0 });
         id
+    }
+
+    /// The payments booked since the last call, oldest first.
+    pub(crate) fn take_bookings(&mut self) -> Vec<Booking> {
+        std::mem::take(&mut self.bookings)
     }
 
     /// Asks `order.to` for money. sugardaddy pays up to its limit at once; anyone else's

@@ -1,20 +1,50 @@
 //! Runs a routed call: the path's ids checked, the body checked against its schema, then the
 //! hand-written handler where money or access is involved, else the generic rule; every JSON
-//! answer completed field by field and written as bunq writes JSON.
+//! answer completed field by field and written as bunq writes JSON; then the callbacks the
+//! call set off are queued.
 
+use super::access::Caller;
 use super::call::{Call, Failure, Output, Reply};
+use super::deliver::Delivery;
+use super::events::{self, Event};
 use super::fill::Filler;
-use super::spec::{self, Body, Segment};
+use super::spec::{self, Body, Operation, Segment};
 use super::{Shared, accounts, context_calls, drafts, exports, generic, lock, ownership, payments, render, requests};
-use super::{oauth, schedules, tabs, validate};
+use super::{oauth, router, schedules, tabs, validate};
+use http::Method;
+use serde_json::{Value, json};
 use std::time::SystemTime;
 
 /// Runs the call and makes its answer.
 pub(crate) fn dispatch(shared: &Shared, call: &Call) -> Reply {
-    match oauth::on_behalf(shared, call).and_then(|acting| acting.run(call, |call| run(shared, call))) {
+    // An OAuth session acts for its granting user, or is answered (or refused) here.
+    let (ids, acting);
+    let call = match oauth::on_behalf(shared, call) {
+        Ok(oauth::Acting::Own) => call,
+        Ok(oauth::Acting::Answer(output)) => return reply(call, Ok(output)),
+        Ok(oauth::Acting::For { caller, ids: granting }) => {
+            ids = granting;
+            acting = Call { caller: Some(caller), ids: &ids, ..*call };
+            &acting
+        }
+        Err(failure) => return failure.into(),
+    };
+    let result = run(shared, call);
+    if call.operation.method != Method::GET {
+        let answer = match &result {
+            Ok(Output::Json(answer)) => Some(answer),
+            _ => None,
+        };
+        notify(shared, call, answer);
+    }
+    reply(call, result)
+}
+
+/// The answer on the wire.
+fn reply(call: &Call, result: Result<Output, Failure>) -> Reply {
+    match result {
         Ok(Output::Json(mut value)) => {
-            let now = render::timestamp(SystemTime::now());
-            Filler::new(spec::get(), &now).envelope(call.operation, &mut value);
+            complete(call.operation, &mut value);
             Reply::json(200, &value)
         }
         Ok(Output::File(bytes)) => Reply::file(bytes),
@@ -22,11 +52,22 @@ pub(crate) fn dispatch(shared: &Shared, call: &Call) -> Reply {
     }
 }
 
+/// Every field of every item of an answer of `operation`.
+fn complete(operation: &Operation, answer: &mut Value) {
+    let now = render::timestamp(SystemTime::now());
+    Filler::new(spec::get(), &now).envelope(operation, answer);
+}
+
 fn run(shared: &Shared, call: &Call) -> Result<Output, Failure> {
     ownership::check(&lock(&shared.world), call)?;
     if let Body::Json(schema) = &call.operation.body {
         let body = call.value()?;
         validate::validate(spec::get(), schema, &body).map_err(|problem| Failure::new(400, problem.message))?;
+        if events::is_url_filter(call)
+            && let Some(refusal) = events::refused_target(&body)
+        {
+            return Err(Failure::new(400, refusal));
+        }
     }
     if let Some(answer) = oauth::manage_clients(shared, call) {
         return answer;
@@ -79,4 +120,61 @@ fn is_account_path(call: &Call) -> bool {
         }
         _ => false,
     }
+}
+
+/// Queues a callback for each event of the call (its own object, and every payment it booked)
+/// to each target subscribed to the event's category.
+fn notify(shared: &Shared, call: &Call, answer: Option<&Value>) {
+    let pending: Vec<(Event, Vec<String>)> = {
+        let mut world = lock(&shared.world);
+        let bookings = world.bank.take_bookings();
+        let mut happened: Vec<Event> = bookings.into_iter().flat_map(|b| events::of_booking(&world, b)).collect();
+        happened.extend(answer.and_then(|answer| events::of_call(call, answer)));
+        happened
+            .into_iter()
+            .map(|event| {
+                let targets = events::targets(&world, &event);
+                (event, targets)
+            })
+            .filter(|(_, targets)| !targets.is_empty())
+            .collect()
+    };
+    for (mut event, targets) in pending {
+        let Some((key, object)) = read_object(shared, call, &event) else { continue };
+        if event.event_type.ends_with('_') {
+            event.event_type.push_str(object.get("status").and_then(Value::as_str).unwrap_or("UPDATED"));
+        }
+        for target in targets {
+            let payload = json!({ "NotificationUrl": {
+                "target_url": target,
+                "category": event.category,
+                "event_type": event.event_type,
+                "object": { key.as_str(): object },
+            } });
+            if let Ok(body) = bunq_protocol::json::to_vec(&payload) {
+                shared.outbox.send(Delivery { target, body });
+            }
+        }
+    }
+}
+
+/// The event's object as its owner's session reads it: its wire type and fields.
+fn read_object(shared: &Shared, call: &Call, event: &Event) -> Option<(String, Value)> {
+    let route = router::resolve(&Method::GET, &event.read_path).ok()?;
+    let read = Call {
+        operation: route.operation,
+        ids: &route.ids,
+        path: &event.read_path,
+        query: None,
+        body: b"",
+        headers: call.headers,
+        caller: Some(Caller::Session { session: 0, installation: 0, user: event.user }),
+        ip: call.ip,
+    };
+    let Ok(Output::Json(mut envelope)) = run(shared, &read) else { return None };
+    complete(route.operation, &mut envelope);
+    let item = envelope.pointer_mut("/Response/0")?.as_object_mut()?;
+    let key = item.keys().next()?.clone();
+    let object = item.remove(&key)?;
+    Some((key, object))
 }

@@ -38,6 +38,14 @@
 //!
 //! Sessions end `session_timeout` after they were opened; calls do not extend them.
 //!
+//! Callbacks: a notification filter (`notification-filter-url`, of the user or of one account)
+//! makes the sandbox POST bunq's `NotificationUrl` payload to its target for the events of its
+//! category: PAYMENT and MUTATION for every payment booked (the payer's `…_CREATED`, the
+//! receiver's `…_RECEIVED`), REQUEST, DRAFT_PAYMENT, BUNQME_TAB and SCHEDULE_RESULT when such
+//! an object is made or changes status. Targets must be https, or plain http to this machine.
+//! Deliveries run in the background; a failed one is tried again by [`CallbackRetry`]
+//! (bunq's rule by default; [`SandboxConfig::callback_retry`] makes tests fast).
+//!
 //! OAuth works as on bunq, for tests: OAuth clients and their callback URLs through the API,
 //! `GET <origin>/oauth/auth` approving at once (as the user whose API key comes as
 //! `Authorization: Bearer`, else a new sandbox user) with a 302 to the redirect URL, and
@@ -56,8 +64,10 @@ mod accounts;
 mod bank;
 mod call;
 mod context_calls;
+mod deliver;
 mod dispatch;
 mod drafts;
+mod events;
 mod exports;
 mod faults;
 mod fill;
@@ -78,6 +88,7 @@ mod tabs;
 mod validate;
 mod wire;
 
+pub use deliver::CallbackRetry;
 pub use faults::Faults;
 
 use bunq_protocol::Environment;
@@ -99,6 +110,7 @@ pub struct SandboxConfig {
     require_signatures: bool,
     server_key: Option<PrivateKey>,
     listen: SocketAddr,
+    callback_retry: CallbackRetry,
 }
 
 impl Default for SandboxConfig {
@@ -110,6 +122,7 @@ impl Default for SandboxConfig {
             require_signatures: true,
             server_key: None,
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            callback_retry: CallbackRetry::default(),
         }
     }
 }
@@ -152,10 +165,17 @@ impl SandboxConfig {
         self.listen = addr;
         self
     }
+
+    /// How failed callback deliveries are tried again. Default bunq's: 6 attempts, a minute apart.
+    pub fn callback_retry(mut self, retry: CallbackRetry) -> Self {
+        self.callback_retry = retry;
+        self
+    }
 }
 
 /// Counters since the sandbox started.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Stats {
     /// HTTP requests received.
     pub requests: u64,
@@ -169,6 +189,10 @@ pub struct Stats {
     pub payments: u64,
     /// Calls refused with 466 for a missing or invalid signature.
     pub rejected_signatures: u64,
+    /// Callbacks delivered (answered 2xx).
+    pub callbacks_delivered: u64,
+    /// Callbacks given up on after their last attempt.
+    pub callbacks_failed: u64,
 }
 
 /// The live counters behind [`Stats`].
@@ -180,6 +204,8 @@ pub(crate) struct Counters {
     pub sessions_opened: AtomicU64,
     pub payments: AtomicU64,
     pub rejected_signatures: AtomicU64,
+    pub callbacks_delivered: AtomicU64,
+    pub callbacks_failed: AtomicU64,
 }
 
 impl Counters {
@@ -196,6 +222,8 @@ impl Counters {
             sessions_opened: get(&self.sessions_opened),
             payments: get(&self.payments),
             rejected_signatures: get(&self.rejected_signatures),
+            callbacks_delivered: get(&self.callbacks_delivered),
+            callbacks_failed: get(&self.callbacks_failed),
         }
     }
 }
@@ -228,6 +256,7 @@ pub(crate) struct Shared {
     pub world: Mutex<World>,
     pub faults: Mutex<faults::FaultState>,
     pub counters: Counters,
+    pub outbox: deliver::Outbox,
 }
 
 /// Locks a mutex; a panic elsewhere while it was held does not take the sandbox down.
@@ -280,7 +309,7 @@ impl Sandbox {
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let millis = config.session_timeout.as_millis();
-        let shared = Arc::new(Shared {
+        let shared = Arc::new_cyclic(|shared| Shared {
             settings: Settings {
                 session_timeout: u64::try_from(millis.div_ceil(1000)).unwrap_or(u64::MAX).max(1),
                 legacy_signatures: config.legacy_signatures,
@@ -292,6 +321,7 @@ impl Sandbox {
             world: Mutex::new(World::default()),
             faults: Mutex::new(faults::FaultState::default()),
             counters: Counters::default(),
+            outbox: deliver::Outbox::start(config.callback_retry, shared.clone()),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));

@@ -284,21 +284,6 @@ pub(crate) enum Acting {
     For { caller: Caller, ids: Vec<PathId> },
 }
 
-impl Acting {
-    /// Runs the call (or not) as decided.
-    pub(crate) fn run(
-        self,
-        call: &Call,
-        run: impl FnOnce(&Call) -> Result<Output, Failure>,
-    ) -> Result<Output, Failure> {
-        match self {
-            Acting::Own => run(call),
-            Acting::Answer(output) => Ok(output),
-            Acting::For { caller, ids } => run(&Call { caller: Some(caller), ids: &ids, ..*call }),
-        }
-    }
-}
-
 /// A user as the item a `UserApiKey` anchors.
 fn anchored(world: &World, user: i64) -> Result<Value, Failure> {
     let user: &User =

@@ -10,7 +10,7 @@
 //! `--help` lists the options ([`OPTIONS`]).
 
 use bunq_protocol::keys::PrivateKey;
-use bunq_sandbox::{Sandbox, SandboxConfig};
+use bunq_sandbox::{CallbackRetry, Sandbox, SandboxConfig};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -31,18 +31,20 @@ struct Options {
     drop_signature_next: Option<u32>,
     tamper_next: Option<u32>,
     faults_on: Option<String>,
+    callback_retry: Option<(u32, u64)>,
 }
 
 const USAGE: &str = "usage: sandbox_server [--listen ADDR] [--session-timeout SECS] [--legacy-signatures] \
 [--rate-limits] [--no-signature-check] [--server-key PEM_FILE] [--fail-next STATUS:N] \
 [--fail-unsigned-next STATUS:N] [--gateway-error-next STATUS:N] [--drop-signature-next N] [--tamper-next N] \
-[--faults-on all|reads|writes]";
+[--faults-on all|reads|writes] [--callback-retry N:SECS]";
 
 /// What `--help` prints after [`USAGE`].
 const OPTIONS: &str = "\
 Runs the embedded bunq sandbox: every operation of bunq-api's spec/bunq.json, bunq's wire protocol
 (tokens, signatures, sessions), money between sandbox users. The first line on stdout is the base URL,
-then it serves until Ctrl-C. Create users with POST {base}sandbox-user-person.
+then it serves until Ctrl-C. Create users with POST {base}sandbox-user-person. Notification filters
+(notification-filter-url) make it POST callbacks to their targets: https, or http on this machine.
 OAuth: register clients under {base}user/ID/oauth-client; GET {origin}/oauth/auth approves at once (as the
 user whose API key comes as `Authorization: Bearer`, else a new user) and POST {base}token exchanges codes.
 
@@ -60,7 +62,8 @@ user whose API key comes as `Authorization: Bearer`, else a new user) and POST {
   --drop-signature-next N  send the next N answers without X-Bunq-Server-Signature
   --tamper-next N          change the next N response bodies after signing
   --faults-on all|reads|writes
-                           which calls the faults above count (default all; reads are GETs)";
+                           which calls the faults above count (default all; reads are GETs)
+  --callback-retry N:SECS  try a failed callback N times in all, SECS apart (default bunq's: 6:60)";
 
 /// `STATUS:N`.
 fn status_count(name: &str, text: &str) -> Result<(u16, u32), String> {
@@ -105,6 +108,12 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
                 }
                 options.faults_on = Some(scope);
             }
+            "--callback-retry" => {
+                let text = value(&arg)?;
+                let parsed = text.split_once(':').and_then(|(n, s)| Some((n.parse().ok()?, s.parse().ok()?)));
+                options.callback_retry =
+                    Some(parsed.filter(|(n, _)| *n > 0).ok_or(format!("--callback-retry: {text:?} is not N:SECS"))?);
+            }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -122,6 +131,9 @@ fn config(options: &Options) -> Result<SandboxConfig, String> {
     }
     if let Some(secs) = options.session_timeout {
         config = config.session_timeout(Duration::from_secs(secs));
+    }
+    if let Some((attempts, secs)) = options.callback_retry {
+        config = config.callback_retry(CallbackRetry { attempts, interval: Duration::from_secs(secs) });
     }
     if let Some(path) = &options.server_key {
         let pem = std::fs::read_to_string(path).map_err(|e| format!("--server-key {path}: {e}"))?;
@@ -197,7 +209,7 @@ mod tests {
         let options = parse(args(
             "--listen 127.0.0.1:0 --session-timeout 30 --legacy-signatures --rate-limits --no-signature-check \
              --fail-next 503:2 --fail-unsigned-next 429:3 --gateway-error-next 504:1 --drop-signature-next 7 \
-             --tamper-next 1 --faults-on reads",
+             --tamper-next 1 --faults-on reads --callback-retry 3:1",
         ))
         .unwrap();
         assert_eq!(
@@ -215,6 +227,7 @@ mod tests {
                 drop_signature_next: Some(7),
                 tamper_next: Some(1),
                 faults_on: Some("reads".to_owned()),
+                callback_retry: Some((3, 1)),
             }
         );
         assert_eq!(parse(Vec::new()).unwrap(), Options::default());
@@ -226,6 +239,8 @@ mod tests {
             "--faults-on gets",
             "--drop-signature-next x",
             "--bogus",
+            "--callback-retry 0:1",
+            "--callback-retry 3",
             "--help",
         ] {
             assert!(parse(args(bad)).is_err(), "{bad}");
