@@ -149,6 +149,11 @@ impl Access {
         key
     }
 
+    /// The user an API key belongs to.
+    pub(crate) fn api_key_user(&self, api_key: &str) -> Option<i64> {
+        self.api_keys.get(api_key).copied()
+    }
+
     /// Registers (or updates) the device for an API key on an installation; returns its id.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn register_device(

@@ -128,6 +128,8 @@ pub(crate) struct Reply {
     pub content_type: &'static str,
     /// For 405: the methods the path takes.
     pub allow: Option<String>,
+    /// For a redirect (302): where to.
+    pub location: Option<String>,
     /// Given by bunq's front door (rate limiter, load balancer), not the API: no signature,
     /// no response id.
     pub front_door: bool,
@@ -137,14 +139,23 @@ impl Reply {
     /// `status` with a JSON body, written as bunq writes it.
     pub(crate) fn json(status: u16, value: &Value) -> Reply {
         match bunq_protocol::json::to_vec(value) {
-            Ok(body) => Reply { status, body, content_type: "application/json", allow: None, front_door: false },
+            Ok(body) => {
+                Reply { status, body, content_type: "application/json", allow: None, location: None, front_door: false }
+            }
             Err(e) => Failure::new(500, format!("The sandbox could not encode its answer: {e}.")).into(),
         }
     }
 
     /// 200 with a file.
     pub(crate) fn file(body: Vec<u8>) -> Reply {
-        Reply { status: 200, body, content_type: "application/octet-stream", allow: None, front_door: false }
+        Reply {
+            status: 200,
+            body,
+            content_type: "application/octet-stream",
+            allow: None,
+            location: None,
+            front_door: false,
+        }
     }
 
     /// bunq's rate limiter refusing a call: 429 with an error body, unsigned.
@@ -164,7 +175,14 @@ impl Reply {
         let body = format!(
             "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n</body>\r\n</html>\r\n"
         );
-        Reply { status, body: body.into_bytes(), content_type: "text/html", allow: None, front_door: true }
+        Reply {
+            status,
+            body: body.into_bytes(),
+            content_type: "text/html",
+            allow: None,
+            location: None,
+            front_door: true,
+        }
     }
 }
 
@@ -175,6 +193,13 @@ impl From<Failure> for Reply {
             "error_description_translated": failure.message,
         }] });
         let body = bunq_protocol::json::to_vec(&error).unwrap_or_default();
-        Reply { status: failure.status, body, content_type: "application/json", allow: None, front_door: false }
+        Reply {
+            status: failure.status,
+            body,
+            content_type: "application/json",
+            allow: None,
+            location: None,
+            front_door: false,
+        }
     }
 }

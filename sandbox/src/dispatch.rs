@@ -10,13 +10,25 @@ use super::events::{self, Event};
 use super::fill::Filler;
 use super::spec::{self, Body, Operation, Segment};
 use super::{Shared, accounts, context_calls, drafts, exports, generic, lock, ownership, payments, render, requests};
-use super::{router, schedules, tabs, validate};
+use super::{oauth, router, schedules, tabs, validate};
 use http::Method;
 use serde_json::{Value, json};
 use std::time::SystemTime;
 
 /// Runs the call and makes its answer.
 pub(crate) fn dispatch(shared: &Shared, call: &Call) -> Reply {
+    // An OAuth session acts for its granting user, or is answered (or refused) here.
+    let (ids, acting);
+    let call = match oauth::on_behalf(shared, call) {
+        Ok(oauth::Acting::Own) => call,
+        Ok(oauth::Acting::Answer(output)) => return reply(call, Ok(output)),
+        Ok(oauth::Acting::For { caller, ids: granting }) => {
+            ids = granting;
+            acting = Call { caller: Some(caller), ids: &ids, ..*call };
+            &acting
+        }
+        Err(failure) => return failure.into(),
+    };
     let result = run(shared, call);
     if call.operation.method != Method::GET {
         let answer = match &result {
@@ -25,6 +37,11 @@ pub(crate) fn dispatch(shared: &Shared, call: &Call) -> Reply {
         };
         notify(shared, call, answer);
     }
+    reply(call, result)
+}
+
+/// The answer on the wire.
+fn reply(call: &Call, result: Result<Output, Failure>) -> Reply {
     match result {
         Ok(Output::Json(mut value)) => {
             complete(call.operation, &mut value);
@@ -51,6 +68,9 @@ fn run(shared: &Shared, call: &Call) -> Result<Output, Failure> {
         {
             return Err(Failure::new(400, refusal));
         }
+    }
+    if let Some(answer) = oauth::manage_clients(shared, call) {
+        return answer;
     }
     if is_account_path(call) {
         return accounts::handle(shared, call);

@@ -46,6 +46,13 @@
 //! Deliveries run in the background; a failed one is tried again by [`CallbackRetry`]
 //! (bunq's rule by default; [`SandboxConfig::callback_retry`] makes tests fast).
 //!
+//! OAuth works as on bunq, for tests: OAuth clients and their callback URLs through the API,
+//! `GET <origin>/oauth/auth` approving at once (as the user whose API key comes as
+//! `Authorization: Bearer`, else a new sandbox user) with a 302 to the redirect URL, and
+//! `POST <base>token` giving an access token whose sessions act as a `UserApiKey` for the
+//! granting user, within OAuth's limits (own-account payments, request-inquiries, draft
+//! payments, reads of accounts and cards; anything else 403).
+//!
 //! The package's binary, `sandbox_server`, runs it standalone for clients in other languages:
 //! `cargo run -p bunq-sandbox -- --listen 127.0.0.1:0` prints the base URL, then serves.
 #![forbid(unsafe_code)]
@@ -67,6 +74,7 @@ mod fill;
 mod generic;
 mod listing;
 mod money;
+mod oauth;
 mod ownership;
 mod payments;
 mod render;
@@ -237,6 +245,7 @@ pub(crate) struct World {
     pub bank: bank::Bank,
     pub access: access::Access,
     pub store: store::Store,
+    pub oauth: oauth::OAuth,
 }
 
 /// State shared by the server, the [`Sandbox`] handle and [`Faults`].

@@ -9,7 +9,7 @@ use bunq_protocol::headers;
 use bunq_protocol::keys::PrivateKey;
 use bunq_protocol::signing::{self, SignatureError};
 use bytes::{Bytes, BytesMut};
-use http::header::{ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
+use http::header::{ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION};
 use http::request::Parts;
 use http::{HeaderMap, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
@@ -163,6 +163,9 @@ fn process(
     body: Option<Bytes>,
 ) -> Reply {
     let path = parts.uri.path();
+    if let Some(reply) = super::oauth::front(shared, parts) {
+        return reply;
+    }
     let route = match route {
         Ok(route) => route,
         Err(Miss::NotFound) => return Failure::new(404, format!("The sandbox has no endpoint {path}.")).into(),
@@ -275,6 +278,9 @@ async fn respond(
     }
     if let Some(allow) = reply.allow.as_deref().and_then(|a| HeaderValue::from_str(a).ok()) {
         headers.insert(ALLOW, allow);
+    }
+    if let Some(location) = reply.location.as_deref().and_then(|l| HeaderValue::from_str(l).ok()) {
+        headers.insert(LOCATION, location);
     }
     if close {
         headers.insert(CONNECTION, HeaderValue::from_static("close"));

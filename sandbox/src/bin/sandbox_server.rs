@@ -45,6 +45,8 @@ Runs the embedded bunq sandbox: every operation of bunq-api's spec/bunq.json, bu
 (tokens, signatures, sessions), money between sandbox users. The first line on stdout is the base URL,
 then it serves until Ctrl-C. Create users with POST {base}sandbox-user-person. Notification filters
 (notification-filter-url) make it POST callbacks to their targets: https, or http on this machine.
+OAuth: register clients under {base}user/ID/oauth-client; GET {origin}/oauth/auth approves at once (as the
+user whose API key comes as `Authorization: Bearer`, else a new user) and POST {base}token exchanges codes.
 
   --listen ADDR            address to listen on (default 127.0.0.1:0, a free port)
   --session-timeout SECS   how long sessions of new users last (default one week)
