@@ -86,6 +86,8 @@ struct Figures {
     session_server_calls: u64,
     longest_stall_ms: u64,
     devices: u64,
+    /// Calls still waiting (for a slot or a session) when the time was up, dropped unsent or unanswered.
+    cut: u64,
     /// Unix milliseconds of each session-server call this worker made.
     session_server_at: Vec<u64>,
 }
@@ -95,7 +97,7 @@ impl Figures {
         let at: Vec<String> = self.session_server_at.iter().map(u64::to_string).collect();
         format!(
             "RESULT calls={} failures={} rate_limited={} installations={} session_server_calls={} longest_stall_ms={} \
-             devices={} session_server_at={}",
+             devices={} cut={} session_server_at={}",
             self.calls,
             self.failures,
             self.rate_limited,
@@ -103,6 +105,7 @@ impl Figures {
             self.session_server_calls,
             self.longest_stall_ms,
             self.devices,
+            self.cut,
             at.join(",")
         )
     }
@@ -120,6 +123,7 @@ impl Figures {
                 "session_server_calls" => figures.session_server_calls = number()?,
                 "longest_stall_ms" => figures.longest_stall_ms = number()?,
                 "devices" => figures.devices = number()?,
+                "cut" => figures.cut = number()?,
                 "session_server_at" => {
                     figures.session_server_at = value.split(',').filter_map(|v| v.parse().ok()).collect()
                 }
@@ -175,12 +179,15 @@ async fn parent(args: &Args) -> Result<bool, Failure> {
     }
 
     let exe = std::env::current_exe()?;
+    let started = unix_ms();
     let mut children: Vec<(u32, Child)> = Vec::new();
     for index in 0..processes {
         let child = Command::new(&exe)
             .args(["--worker", "--index", &index.to_string(), "--key", &key])
             .args(["--seconds", &seconds.to_string(), "--concurrency", &concurrency.to_string()])
             .args(["--lease", &lease.to_string()])
+            // The embedded sandbox counts devices itself; another server is asked by worker 0.
+            .args(if sandbox.is_none() && index == 0 { &["--count-devices"][..] } else { &[] })
             .env("BUNQ_BASE_URL", &base_url)
             .env("BUNQ_API_KEY", &api_key)
             .env("BUNQ_STORE", &store_address)
@@ -215,6 +222,7 @@ async fn parent(args: &Args) -> Result<bool, Failure> {
         total.session_server_calls += figures.session_server_calls;
         total.longest_stall_ms = total.longest_stall_ms.max(figures.longest_stall_ms);
         total.devices = total.devices.max(figures.devices);
+        total.cut += figures.cut;
         total.session_server_at.extend(figures.session_server_at);
     }
     total.session_server_at.sort_unstable();
@@ -223,27 +231,35 @@ async fn parent(args: &Args) -> Result<bool, Failure> {
 
     println!("calls made: {}", total.calls);
     println!("failed calls: {}", total.failures);
+    println!("calls cut when the time was up (still waiting for a slot or a session): {}", total.cut);
     println!("429 responses seen: {}", total.rate_limited);
     println!(
-        "session-server calls: {} (1 to create the context, {} renewals; shortest gap between two: {})",
+        "session-server calls: {} (1 to create the context, {} to renew; shortest gap between two: {})",
         total.session_server_calls,
         total.session_server_calls.saturating_sub(1),
         if gaps.is_empty() { "-".to_owned() } else { format!("{shortest:.1} s") }
     );
+    let at: Vec<String> =
+        total.session_server_at.iter().map(|t| format!("{:.1}", t.saturating_sub(started) as f64 / 1000.0)).collect();
+    println!("session-server calls at (s after the start): {}", at.join(", "));
     println!("installations made by the workers: {}", total.installations);
-    println!("devices of the user: {}", total.devices);
+    let stats = sandbox.as_ref().map(bunq_sandbox::Sandbox::stats);
+    println!("devices of the user: {}", stats.map_or(total.devices, |s| s.devices));
     println!("longest time a surviving worker completed no call: {:.1} s", total.longest_stall_ms as f64 / 1000.0);
     if let Some((pid, left, at)) = &killed {
         let renewed = total.session_server_at.iter().find(|&&t| t > *at).map(|t| (t - at) as f64 / 1000.0);
+        // bunq's next session-server slot: 30 s after the last call before the kill.
+        let last = total.session_server_at.iter().rev().find(|&&t| t <= *at);
+        let slot = last.map_or(0.0, |t| ((t + 30_000).saturating_sub(*at)) as f64 / 1000.0);
         println!(
-            "killed: worker pid {pid} while it held the renewal lease, {:.1} s of it left (the lease, {lease} s, \
-             counts from bunq's next session-server slot); the survivors renewed {} after the kill",
+            "killed: worker pid {pid} while it held the renewal lease, {:.1} s of it left (the lease: {lease} s); \
+             bunq's next session-server slot {slot:.1} s after the kill; the survivors renewed {} after the kill",
             left.as_secs_f64(),
             renewed.map_or("never".to_owned(), |s| format!("{s:.1} s"))
         );
     }
-    if let Some(sandbox) = sandbox {
-        let stats = sandbox.stats();
+    println!("the run took {:.1} s (setup included)", (unix_ms() - started) as f64 / 1000.0);
+    if let (Some(sandbox), Some(stats)) = (sandbox, stats) {
         println!(
             "sandbox: installations {}, session-server calls {}, sessions opened {}, requests {}, payments {}",
             stats.installations, stats.session_server_calls, stats.sessions_opened, stats.requests, stats.payments
@@ -384,32 +400,45 @@ mod worker {
         let deadline = started + Duration::from_secs(seconds);
         let calls = Arc::new(AtomicU64::new(2));
         let failures = Arc::new(AtomicU64::new(0));
+        let cut = Arc::new(AtomicU64::new(0));
         let last_success = Arc::new(AtomicU64::new(unix_ms()));
         let longest_stall = Arc::new(AtomicU64::new(0));
         let mut tasks = Vec::new();
         for task in 0..concurrency {
             let (client, account) = (client.clone(), account.id);
-            let (calls, failures) = (calls.clone(), failures.clone());
+            let (calls, failures, cut) = (calls.clone(), failures.clone(), cut.clone());
             let (last_success, longest_stall) = (last_success.clone(), longest_stall.clone());
             tasks.push(tokio::spawn(async move {
                 let mut round = task;
                 while Instant::now() < deadline {
                     round += 1;
-                    let result: Result<(), bunq_api::Error> = match round % 4 {
-                        0 => client.get_user(&user).await.map(drop).map_err(Into::into),
-                        1 => {
-                            client.list_payments(&user, &account, None, None, None).await.map(drop).map_err(Into::into)
+                    let call = async {
+                        match round % 4 {
+                            0 => client.get_user(&user).await.map(drop).map_err(Into::into),
+                            1 => client
+                                .list_payments(&user, &account, None, None, None)
+                                .await
+                                .map(drop)
+                                .map_err(Into::into),
+                            2 if !production => {
+                                let to = Pointer::email("sugardaddy@bunq.com");
+                                let payment = NewPayment::new(Amount::new("0.01", "EUR"), to, "fleet");
+                                client.create_payment(&user, &account, &payment).await.map(drop).map_err(Into::into)
+                            }
+                            _ => client
+                                .list_monetary_account_banks(&user, None, None, None)
+                                .await
+                                .map(drop)
+                                .map_err(Into::into),
                         }
-                        2 if !production => {
-                            let to = Pointer::email("sugardaddy@bunq.com");
-                            let payment = NewPayment::new(Amount::new("0.01", "EUR"), to, "fleet");
-                            client.create_payment(&user, &account, &payment).await.map(drop).map_err(Into::into)
-                        }
-                        _ => client
-                            .list_monetary_account_banks(&user, None, None, None)
-                            .await
-                            .map(drop)
-                            .map_err(Into::into),
+                    };
+                    // Calls queued behind bunq's limits at the end would go on for up to two
+                    // session slots (60 s): the time is up for them too.
+                    let Ok(result): Result<Result<(), bunq_api::Error>, _> =
+                        tokio::time::timeout_at(deadline.into(), call).await
+                    else {
+                        cut.fetch_add(1, Ordering::Relaxed);
+                        break;
                     };
                     calls.fetch_add(1, Ordering::Relaxed);
                     match result {
@@ -430,8 +459,9 @@ mod worker {
         for task in tasks {
             task.await?;
         }
-        // Worker 0 counts the devices registered for the API key.
-        let devices = if index == 0 {
+        // Worker 0 counts the devices registered for the API key on a server other than the
+        // embedded sandbox (which counts them itself).
+        let devices = if args.flag("count-devices") {
             client.list_device_servers(None, None, None).await.map(|d| d.into_inner().into_items().len() as u64)?
         } else {
             0
@@ -446,6 +476,7 @@ mod worker {
             session_server_at,
             longest_stall_ms: longest_stall.load(Ordering::Relaxed),
             devices,
+            cut: cut.load(Ordering::Relaxed),
         };
         println!("{}", figures.line());
         Ok(figures.failures == 0)

@@ -1,7 +1,8 @@
 //! The context stores against real servers: files in a directory, Redis and PostgreSQL on
 //! 127.0.0.1 (started here; see `common/servers.rs`). The same checks for each: compare-and-swap
-//! on the version, a lease that excludes and expires, a stale lease holder that cannot write,
-//! rate-limit windows booked atomically by many connections, and failures as clear errors.
+//! on the version, a lease that excludes, expires and is extended by its holder only, a stale
+//! lease holder that cannot write, rate-limit windows booked atomically by many connections, and
+//! failures as clear errors.
 
 mod common;
 
@@ -51,6 +52,13 @@ async fn a_lease_excludes_and_expires(store: &dyn ContextStore) {
     assert_eq!(store.lease_info(&key).await.unwrap(), None);
     let second = store.acquire_lease(&key, "pid 2", ttl).await.unwrap().expect("an expired lease is taken");
     assert!(second.token > first.token, "fencing tokens only grow");
+    // Its holder keeps it past its first expiry; the old holder cannot extend it.
+    assert!(!store.extend_lease(&key, first, ttl).await.unwrap(), "a lost lease is not extended");
+    tokio::time::sleep(ttl / 2).await;
+    assert!(store.extend_lease(&key, second, ttl).await.unwrap(), "a held lease is extended");
+    tokio::time::sleep(ttl / 2 + Duration::from_millis(100)).await;
+    let info = store.lease_info(&key).await.unwrap().expect("an extended lease outlives its first expiry");
+    assert_eq!(info.token, second.token);
     // The old holder's release does not free the new holder's lease.
     store.release_lease(&key, first).await.unwrap();
     assert_eq!(store.acquire_lease(&key, "pid 3", ttl).await.unwrap(), None);
@@ -188,7 +196,7 @@ async fn an_unreachable_store_is_a_clear_error_without_secrets() {
         addresses.push(format!("postgres://user:hunter2secret@127.0.0.1:{closed}/db"));
     }
     for address in addresses {
-        let error: Error = store::connect(&address).await.err().expect("nothing listens there");
+        let Err::<_, Error>(error) = store::connect(&address).await else { panic!("nothing listens there") };
         let text = error.to_string();
         println!("{text}");
         assert!(error.is_store(), "{text}");

@@ -2,7 +2,8 @@
 //! context through each store, against the embedded sandbox with bunq's rate limits on and
 //! 20 s sessions. One installation, one device, one session-server call per expiry, no failed
 //! call, no 429; and a worker killed while it holds the renewal lease holds the others up no
-//! longer than the lease. `BUNQ_FLEET_SECONDS` sets the length (default 45; CI runs 60).
+//! longer than the lease. `BUNQ_FLEET_SECONDS` sets the length (default 40; the README's
+//! figures are of 60 s runs). The stores' fleets run at the same time, each with its own sandbox.
 
 mod common;
 
@@ -10,10 +11,11 @@ use std::process::Command;
 
 const SESSION: f64 = 20.0;
 const MARGIN: f64 = 2.0;
-const LEASE: f64 = 10.0;
+/// Short enough that the survivors renew within the run after the kill.
+const LEASE: f64 = 5.0;
 
 fn seconds() -> u64 {
-    std::env::var("BUNQ_FLEET_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(45)
+    std::env::var("BUNQ_FLEET_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(40)
 }
 
 /// The number after `label` on the line that starts with it.
@@ -91,8 +93,13 @@ fn stores() -> Vec<(&'static str, String, Option<common::servers::Server>)> {
 
 #[test]
 fn four_processes_share_one_identity_session_and_rate_limits() {
-    for (name, address, _server) in stores() {
-        let output = fleet(&address, &[]);
+    let stores = stores();
+    let outputs: Vec<(&str, String)> = std::thread::scope(|scope| {
+        let runs: Vec<_> =
+            stores.iter().map(|(name, address, _)| (*name, scope.spawn(move || fleet(address, &[])))).collect();
+        runs.into_iter().map(|(name, run)| (name, run.join().expect("the fleet's thread"))).collect()
+    });
+    for (name, output) in outputs {
         check_figures(name, &output);
     }
 }
@@ -102,16 +109,18 @@ fn a_worker_killed_holding_the_renewal_lease_stops_the_others_no_longer_than_the
     let stores = stores();
     // The last store this build has (PostgreSQL, Redis or files) is enough.
     let (name, address, _server) = stores.last().unwrap();
-    let output = fleet(address, &["--kill-lease-holder", "--lease", "10"]);
+    let output = fleet(address, &["--kill-lease-holder", "--lease", "5"]);
     assert!(output.contains("fleet: killed worker pid"), "{name}: nobody held the lease:\n{output}");
     assert_eq!(figure(&output, "failed calls:"), 0.0, "{name}: the survivors' calls");
     assert_eq!(figure(&output, "429 responses seen:"), 0.0, "{name}: 429s");
-    // The dead holder's lease ran out (its time left when killed), then a survivor renewed at
-    // once: within one poll and a little scheduling, never a whole lease (or 30 s slot) later.
+    // The dead holder's lease ran out (its time left when killed, never more than the lease:
+    // a living holder extends it), then a survivor took it and renewed in bunq's next slot.
     let line = output.lines().find(|l| l.starts_with("killed:")).expect("the kill line");
+    let after = |label: &str| figure(&line[line.find(label).unwrap() + label.len()..], "");
     let left = figure(line.split(", ").nth(1).unwrap(), "");
-    let renewed = figure(&line[line.find("renewed").unwrap()..], "renewed");
-    println!("{name}: lease left at the kill {left} s; renewed {renewed} s after the kill");
-    assert!(renewed <= left + 2.0, "{name}: the survivors waited {renewed} s, more than the lease's {left} s");
-    assert!(left <= LEASE + 30.0, "{name}: a lease counts from the next slot: {left} s");
+    let (slot, renewed) = (after("slot"), after("renewed"));
+    println!("{name}: lease left at the kill {left} s, next slot {slot} s after it; renewed {renewed} s after it");
+    assert!(left <= LEASE + 0.5, "{name}: {left} s of the lease left, more than the lease");
+    let bound = left.max(slot) + 3.0;
+    assert!(renewed <= bound, "{name}: the survivors waited {renewed} s after the kill, more than {bound} s");
 }

@@ -200,7 +200,7 @@ async fn contexts_are_sealed_in_the_store_with_a_context_key() {
             options(&store, &key),
         )
         .await;
-        let error = plain.err().expect("no key");
+        let Err(error) = plain else { panic!("{name}: opened without the key") };
         assert!(error.to_string().contains("encrypted"), "{name}: {error}");
         let wrong = options(&store, &key).store_key(ContextKey::generate().unwrap());
         let error = ApiContext::open(

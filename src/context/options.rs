@@ -170,8 +170,8 @@ impl ContextOptions {
         self.sharing.seal = Some(key);
         self
     }
-    /// How long a process may hold the renewal lease (default 10 s) before another may take
-    /// over: the longest a crashed renewer holds the others up, beyond bunq's own limit.
+    /// The renewal lease (default 10 s): its holder extends it every third of this while it works,
+    /// so this is the longest a crashed renewer holds the others up, beyond bunq's own limit.
     pub fn renewal_lease(mut self, lease: Duration) -> Self {
         self.sharing.lease = lease;
         self

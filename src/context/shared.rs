@@ -5,9 +5,10 @@
 //!   from "nothing saved" fenced by its lease. The others wait for it to appear and load it.
 //! - **Renewal.** A process whose session is about to expire (or that bunq refused) first looks
 //!   in the store: if another process already saved a newer session, it takes that one. If not,
-//!   it takes the lease (its time covering the wait for bunq's session-server slot plus
-//!   [`ContextOptions::renewal_lease`]), opens one session, and saves it with a compare-and-swap
-//!   on the version it read, fenced by its lease token. Everyone else polls the store meanwhile.
+//!   it takes the lease (for [`ContextOptions::renewal_lease`], extended while it works, the wait
+//!   for bunq's session-server slot included), opens one session, and saves it with a
+//!   compare-and-swap on the version it read, fenced by its lease token. Everyone else polls the
+//!   store meanwhile.
 //! - **Crashes and stale writers.** A holder that dies leaves a lease that expires on its own;
 //!   the next process takes a new one with a larger token. A holder that was too slow and lost
 //!   its lease cannot write any more (its token is no longer the latest, or the version moved
@@ -21,7 +22,6 @@ use crate::api::Client;
 use crate::client::session;
 use crate::client::state::Session;
 use crate::{Error, Result};
-use bunq_protocol::rate_limit::bunq_limit;
 use bunq_protocol::{Environment, Secret};
 use progenitor_client::ClientInfo;
 use std::fmt;
@@ -30,8 +30,6 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// The operation whose limit (1 in 30 s) governs renewals.
-const SESSION_SERVER: &str = "create_session_server";
 /// How often a process waiting for another one looks in the store.
 const POLL: Duration = Duration::from_millis(200);
 
@@ -102,12 +100,11 @@ impl ApiContext {
             if let Some(stored) = link.patiently(|| link.store.load(&link.key)).await? {
                 break link.attach(&stored, &api_key, options)?;
             }
-            let limiter = options.sharing.limiter();
-            let slot = limiter.time_to_slot(SESSION_SERVER, bunq_limit(SESSION_SERVER, &http::Method::POST)).await?;
-            let ttl = link.sharing.lease + slot;
+            let ttl = link.sharing.lease;
             match link.patiently(|| link.store.acquire_lease(&link.key, &link.holder, ttl)).await? {
                 Some(lease) => {
-                    let made = link.create(lease, &api_key, description, permitted_ips, options.clone()).await;
+                    let create = link.create(lease, &api_key, description, permitted_ips, options.clone());
+                    let made = link.holding(lease, create).await;
                     link.release(lease).await;
                     if let Some(context) = made? {
                         break context;
@@ -164,6 +161,34 @@ impl Link {
                 other => return other,
             }
         }
+    }
+
+    /// Runs `work` holding `lease`, extending it every third of its length: it lasts as long as
+    /// the work (a wait for bunq's session-server slot included), and runs out no later than
+    /// [`ContextOptions::renewal_lease`] after this process stops.
+    async fn holding<T>(&self, lease: Lease, work: impl Future<Output = T>) -> T {
+        let keep = async {
+            let ttl = self.sharing.lease;
+            loop {
+                tokio::time::sleep(ttl / 3).await;
+                match self.store.extend_lease(&self.key, lease, ttl).await {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(error) => tracing::warn!(key = %self.key, %error, "could not extend the lease; it may run out"),
+                }
+            }
+        };
+        let mut held = Held { link: self, lease, done: false };
+        tokio::pin!(work);
+        let out = tokio::select! {
+            out = &mut work => out,
+            () = keep => {
+                tracing::warn!(key = %self.key, "the lease ran out while held; its fence keeps this process from writing");
+                work.await
+            }
+        };
+        held.done = true;
+        out
     }
 
     /// Gives the lease back; a failure only delays the next holder until the lease expires.
@@ -245,7 +270,6 @@ impl Link {
     /// holding the lease. Called with the process's own renewal mutex held.
     async fn renew(&self, client: &Client, want: Want) -> Result<()> {
         let deadline = Instant::now() + self.sharing.patience;
-        let limiter = client.inner().limiter();
         loop {
             let stored = self.patiently(|| self.store.load(&self.key)).await?;
             if let Some(stored) = &stored
@@ -253,11 +277,9 @@ impl Link {
             {
                 return Ok(());
             }
-            let slot = limiter.time_to_slot(SESSION_SERVER, bunq_limit(SESSION_SERVER, &http::Method::POST)).await?;
-            let ttl = self.sharing.lease + slot;
-            match self.patiently(|| self.store.acquire_lease(&self.key, &self.holder, ttl)).await? {
+            match self.patiently(|| self.store.acquire_lease(&self.key, &self.holder, self.sharing.lease)).await? {
                 Some(lease) => {
-                    let renewed = self.renew_holding(client, lease, &want).await;
+                    let renewed = self.holding(lease, self.renew_holding(client, lease, &want)).await;
                     self.release(lease).await;
                     return renewed;
                 }
@@ -343,6 +365,30 @@ impl Link {
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(key = %self.key, %error, "could not look in the context store"),
+        }
+    }
+}
+
+/// A lease being worked under. Dropped before the work ended (a caller gave up on the call),
+/// it gives the lease back in the background rather than leave the others waiting it out.
+struct Held<'a> {
+    link: &'a Link,
+    lease: Lease,
+    done: bool,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        let (store, key, lease) = (self.link.store.clone(), self.link.key.clone(), self.lease);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(error) = store.release_lease(&key, lease).await {
+                    tracing::warn!(%key, %error, "could not give an abandoned lease back; it will run out");
+                }
+            });
         }
     }
 }

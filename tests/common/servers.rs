@@ -50,9 +50,19 @@ fn wait_exit(child: &mut Child, within: Duration) -> bool {
     false
 }
 
-/// Says why a store test did not run, and how to run it.
+/// Says why a store test did not run, and how to run it: once per test binary, on the real
+/// stderr (not the harness's capture), so that a plain `cargo test` shows it. With
+/// `BUNQ_REQUIRE_STORES` set (CI) a skip is a failure instead.
 pub fn skipped(what: &str, how: &str) {
-    eprintln!("SKIPPED: the {what} tests did not run: {how}");
+    use std::io::Write;
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let line = format!("SKIPPED: the {what} tests did not run: {how}");
+    assert!(std::env::var_os("BUNQ_REQUIRE_STORES").is_none(), "{line} (BUNQ_REQUIRE_STORES is set)");
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if !said.contains(&line) {
+        let _ = writeln!(std::io::stderr(), "\n{line}");
+        said.push(line);
+    }
 }
 
 fn free_port() -> u16 {

@@ -203,6 +203,24 @@ impl ContextStore for FileStore {
         })
     }
 
+    fn extend_lease<'a>(&'a self, key: &'a str, lease: Lease, ttl: Duration) -> StoreFuture<'a, bool> {
+        let key = key.to_owned();
+        Box::pin(async move {
+            check_key(&key)?;
+            self.locked(key.clone(), move |dir| {
+                let current = read_lease(dir, &key)?;
+                let now = now_ms();
+                if current.token != lease.token || current.until_ms <= now {
+                    return Ok(false);
+                }
+                let ttl = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
+                write_lease(dir, &key, &LeaseFile { until_ms: now.saturating_add(ttl), ..current })?;
+                Ok(true)
+            })
+            .await
+        })
+    }
+
     fn lease_info<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<LeaseInfo>> {
         let key = key.to_owned();
         Box::pin(async move {

@@ -98,6 +98,9 @@ pub trait ContextStore: fmt::Debug + Send + Sync {
     /// Gives the lease back, if it is still this one.
     fn release_lease<'a>(&'a self, key: &'a str, lease: Lease) -> StoreFuture<'a, ()>;
 
+    /// Keeps the lease for `ttl` from now, if it is still this one (and unexpired); whether it was.
+    fn extend_lease<'a>(&'a self, key: &'a str, lease: Lease, ttl: Duration) -> StoreFuture<'a, bool>;
+
     /// The unexpired lease of `key`, if someone holds one.
     fn lease_info<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<LeaseInfo>>;
 
@@ -132,6 +135,9 @@ impl<S: ContextStore + ?Sized> ContextStore for Arc<S> {
     }
     fn release_lease<'a>(&'a self, key: &'a str, lease: Lease) -> StoreFuture<'a, ()> {
         (**self).release_lease(key, lease)
+    }
+    fn extend_lease<'a>(&'a self, key: &'a str, lease: Lease, ttl: Duration) -> StoreFuture<'a, bool> {
+        (**self).extend_lease(key, lease, ttl)
     }
     fn lease_info<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<LeaseInfo>> {
         (**self).lease_info(key)

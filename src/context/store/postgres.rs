@@ -187,6 +187,20 @@ impl ContextStore for PostgresStore {
         })
     }
 
+    fn extend_lease<'a>(&'a self, key: &'a str, lease: Lease, ttl: Duration) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            check_key(key)?;
+            let connection = self.connection().await?;
+            let statement = "UPDATE bunq_api_contexts \
+                SET lease_until = clock_timestamp() + $3::float8 * interval '1 millisecond' \
+                WHERE key = $1 AND fence = $2 AND lease_until > clock_timestamp()";
+            let ttl = ttl.as_secs_f64() * 1000.0;
+            let kept =
+                connection.execute(statement, &[&key, &(lease.token as i64), &ttl]).await.map_err(|e| self.fail(&e))?;
+            Ok(kept == 1)
+        })
+    }
+
     fn lease_info<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<LeaseInfo>> {
         Box::pin(async move {
             check_key(key)?;

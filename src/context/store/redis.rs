@@ -51,6 +51,16 @@ return 1
     )
 });
 
+/// Sets the lease's time to live again if it is still the caller's.
+static EXTEND: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
+if tonumber(redis.call('HGET', KEYS[1], 'token') or '0') ~= tonumber(ARGV[1]) then return 0 end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+",
+    )
+});
+
 /// Token, holder and milliseconds left of the lease, or nothing.
 static INFO: LazyLock<redis::Script> = LazyLock::new(|| {
     redis::Script::new(
@@ -208,6 +218,15 @@ impl ContextStore for RedisStore {
             check_key(key)?;
             let _: u64 = self.run(&RELEASE, &[self.key(key, "lease")], &[lease.token.to_string().as_bytes()]).await?;
             Ok(())
+        })
+    }
+
+    fn extend_lease<'a>(&'a self, key: &'a str, lease: Lease, ttl: Duration) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            check_key(key)?;
+            let (token, ttl) = (lease.token.to_string(), ttl.as_millis().max(1).to_string());
+            let kept: u64 = self.run(&EXTEND, &[self.key(key, "lease")], &[token.as_bytes(), ttl.as_bytes()]).await?;
+            Ok(kept == 1)
         })
     }
 
