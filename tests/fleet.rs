@@ -83,10 +83,7 @@ fn stores() -> Vec<(&'static str, String, Option<common::servers::Server>)> {
         stores.push(("PostgreSQL", server.url.clone(), Some(server)));
     }
     if !cfg!(all(feature = "redis", feature = "postgres")) {
-        common::servers::skipped(
-            "fleet on Redis and PostgreSQL",
-            "run cargo test --features redis,postgres --test fleet",
-        );
+        common::servers::skipped("Redis and PostgreSQL fleet", "run cargo test --features redis,postgres --test fleet");
     }
     stores
 }

@@ -36,7 +36,7 @@ fn stores() -> Stores {
     }
     if !cfg!(all(feature = "redis", feature = "postgres")) {
         common::servers::skipped(
-            "shared-context tests on Redis and PostgreSQL",
+            "Redis and PostgreSQL shared-context",
             "run cargo test --features redis,postgres --test shared_context",
         );
     }
