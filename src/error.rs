@@ -64,6 +64,14 @@ pub enum Error {
     },
     /// A key could not be generated, loaded or used.
     Key(KeyError),
+    /// A context store or shared rate limiter (files, Redis, PostgreSQL) failed or could not be
+    /// reached. Its text never holds stored bytes or passwords.
+    Store {
+        /// Which store, e.g. `Redis at redis://127.0.0.1:6379`.
+        store: String,
+        /// What went wrong.
+        problem: String,
+    },
 }
 
 /// An error answer from bunq: `{"Error":[{"error_description":…}]}` with its status.
@@ -143,6 +151,10 @@ impl Error {
     pub fn is_transport(&self) -> bool {
         matches!(self, Self::Transport(_))
     }
+    /// A context store or shared rate limiter failed or could not be reached.
+    pub fn is_store(&self) -> bool {
+        matches!(self, Self::Store { .. })
+    }
     /// A write got no answer: it may have been executed.
     pub fn is_outcome_unknown(&self) -> bool {
         matches!(self, Self::OutcomeUnknown { .. })
@@ -161,6 +173,12 @@ const SIGNATURE_REFUSED: &str = "bunq's answer was refused: its server signature
 const SIGNATURE_ADVICE: &str = ". An answer not signed with this installation's server key is treated as an attack \
 and never used; if this keeps happening, check that the base URL points at bunq and that nothing on the way \
 rewrites answers.";
+/// The sentence for a store failure, around the store's name and the problem.
+const STORE_FAILED: (&str, &str, &str) = (
+    "the context store (",
+    ") failed: ",
+    ". Calls that need it wait or fail (ContextOptions::when_store_down); none goes ahead without it.",
+);
 /// The start of the sentence for a context problem.
 const CONTEXT_PREFIX: &str = "the API context cannot make this call: ";
 const TOO_LARGE: (&str, &str) = (
@@ -233,6 +251,12 @@ fn outcome_unknown_parts(sentence: &str) -> Option<(String, String)> {
     Some((request_id.to_owned(), message.to_owned()))
 }
 
+/// Store and problem of a store-failure sentence.
+fn store_parts(sentence: &str) -> Option<(&str, &str)> {
+    let inner = sentence.strip_prefix(STORE_FAILED.0)?.strip_suffix(STORE_FAILED.2)?;
+    inner.split_once(STORE_FAILED.1)
+}
+
 /// Response id and problem of a refused-signature sentence.
 fn signature_parts(sentence: &str) -> Option<(&str, Option<&str>)> {
     let inner = sentence.strip_prefix(SIGNATURE_REFUSED)?.strip_suffix(SIGNATURE_ADVICE)?;
@@ -261,6 +285,9 @@ fn from_hook_sentence(sentence: &str) -> Option<Error> {
     }
     if let Some((request_id, message)) = outcome_unknown_parts(sentence) {
         candidates.push(Error::OutcomeUnknown { request_id, message });
+    }
+    if let Some((store, problem)) = store_parts(sentence) {
+        candidates.push(Error::Store { store: store.to_owned(), problem: problem.to_owned() });
     }
     if let Some(message) = sentence.strip_prefix(CONTEXT_PREFIX) {
         candidates.push(Error::Context(message.to_owned()));
@@ -324,6 +351,10 @@ impl fmt::Display for Error {
                 write!(f, "the context file {} cannot be used: {problem}", path.display())
             }
             Self::Key(e) => write!(f, "the key cannot be used: {e}"),
+            Self::Store { store, problem } => {
+                let (start, middle, end) = STORE_FAILED;
+                write!(f, "{start}{store}{middle}{problem}{end}")
+            }
         }
     }
 }

@@ -193,6 +193,11 @@ impl Access {
         Ok(id)
     }
 
+    /// How many devices are registered, of every user.
+    pub(crate) fn device_count(&self) -> usize {
+        self.devices.len()
+    }
+
     /// The user whose API key is registered as a device on the installation.
     pub(crate) fn device_user(&self, installation_id: i64, api_key: &str) -> Result<i64, String> {
         self.devices

@@ -88,10 +88,14 @@ pub(crate) fn create_device_server(shared: &Shared, call: &Call) -> Result<Outpu
     let mut world = lock(&shared.world);
     let world = &mut *world;
     let now = SystemTime::now();
+    let before = world.access.device_count();
     let id = world
         .access
         .register_device(&mut world.ids, installation, &body.secret, body.description, body.permitted_ips, call.ip, now)
         .map_err(|m| Failure::new(400, m))?;
+    if world.access.device_count() > before {
+        Counters::bump(&shared.counters.devices, 1);
+    }
     Ok(Output::Json(wire::id(id)))
 }
 

@@ -185,6 +185,8 @@ pub struct Stats {
     pub session_server_calls: u64,
     /// Sessions opened.
     pub sessions_opened: u64,
+    /// Devices registered (`POST /device-server` again for the same installation and key: no new one).
+    pub devices: u64,
     /// Payments made through the API (each payment of a batch counts).
     pub payments: u64,
     /// Calls refused with 466 for a missing or invalid signature.
@@ -202,6 +204,7 @@ pub(crate) struct Counters {
     pub installations: AtomicU64,
     pub session_server_calls: AtomicU64,
     pub sessions_opened: AtomicU64,
+    pub devices: AtomicU64,
     pub payments: AtomicU64,
     pub rejected_signatures: AtomicU64,
     pub callbacks_delivered: AtomicU64,
@@ -220,6 +223,7 @@ impl Counters {
             installations: get(&self.installations),
             session_server_calls: get(&self.session_server_calls),
             sessions_opened: get(&self.sessions_opened),
+            devices: get(&self.devices),
             payments: get(&self.payments),
             rejected_signatures: get(&self.rejected_signatures),
             callbacks_delivered: get(&self.callbacks_delivered),

@@ -14,6 +14,7 @@ pub(crate) enum HookFailure {
     TooLarge { limit: usize },
     OutcomeUnknown { request_id: String, message: String },
     Context(String),
+    Store { store: String, problem: String },
 }
 
 impl From<HookFailure> for crate::Error {
@@ -24,6 +25,7 @@ impl From<HookFailure> for crate::Error {
             HookFailure::TooLarge { limit } => Self::ResponseTooLarge { limit },
             HookFailure::OutcomeUnknown { request_id, message } => Self::OutcomeUnknown { request_id, message },
             HookFailure::Context(message) => Self::Context(message),
+            HookFailure::Store { store, problem } => Self::Store { store, problem },
         }
     }
 }
@@ -35,6 +37,14 @@ impl std::fmt::Display for HookFailure {
 }
 
 impl HookFailure {
+    /// An error met inside the hooks: a store failure stays one, anything else is a context problem.
+    pub(crate) fn from_error(error: crate::Error, doing: &str) -> Self {
+        match error {
+            crate::Error::Store { store, problem } => Self::Store { store, problem },
+            other => Self::Context(format!("{doing}: {other}")),
+        }
+    }
+
     pub(crate) fn into_progenitor<E>(self) -> progenitor_client::Error<E> {
         progenitor_client::Error::Custom(self.to_string())
     }

@@ -64,15 +64,22 @@ impl Client {
                 .installation_token
                 .clone()
                 .ok_or_else(|| HookFailure::Context("no installation yet: create the API context first".to_owned())),
-            TokenKind::Session => match state.fresh_session_token() {
-                Some(token) => Ok(token),
-                None => self.renew_session(None).await,
-            },
+            TokenKind::Session => {
+                if let Some(link) = state.link() {
+                    // A session another process opened early is picked up now and then.
+                    link.sync_if_due(self).await;
+                }
+                match state.fresh_session_token() {
+                    Some(token) => Ok(token),
+                    None => self.renew_session(None).await,
+                }
+            }
         }
     }
 
     /// Opens a new session — once, however many calls ask at the same moment. `rejected` is the
     /// token bunq just refused; when another call has already replaced it, its session is used.
+    /// A context opened from a store renews once across every process sharing it.
     async fn renew_session(&self, rejected: Option<&str>) -> Result<Secret, HookFailure> {
         let state = self.inner();
         let _one_at_a_time = state.renewing().lock().await;
@@ -83,9 +90,20 @@ impl Client {
         if let Some(token) = replaced {
             return Ok(token);
         }
-        super::session::open_boxed(self.clone())
-            .await
-            .map_err(|e| HookFailure::Context(format!("could not open a new session: {e}")))?;
+        match state.link() {
+            Some(link) => {
+                let want = match rejected {
+                    None => crate::context::shared::Want::Fresh,
+                    Some(token) => crate::context::shared::Want::Other(token.to_owned()),
+                };
+                crate::context::shared::renew_boxed(self.clone(), link, want)
+                    .await
+                    .map_err(|e| HookFailure::from_error(e, "could not open a new session"))?;
+            }
+            None => super::session::open_boxed(self.clone())
+                .await
+                .map_err(|e| HookFailure::Context(format!("could not open a new session: {e}")))?,
+        }
         if let Some(hook) = state.on_renew() {
             hook(self);
         }
@@ -96,9 +114,46 @@ impl Client {
     async fn prepare(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), HookFailure> {
         let state = self.inner();
         let settings = state.settings();
-        let token = match crate::api::operation_auth(info.operation_id) {
-            Some(kind) => Some(self.token_for(kind).await?),
-            None => None,
+        let kind = crate::api::operation_auth(info.operation_id);
+        let token = loop {
+            let token = match kind {
+                Some(kind) => Some(self.token_for(kind).await?),
+                None => None,
+            };
+            if !settings.rate_limits {
+                break token;
+            }
+            // The slot after the token: a call held up by a renewal books its slot only once it
+            // can go, so calls that waited for a session do not all go at once.
+            let limit = bunq_protocol::rate_limit::bunq_limit(info.operation_id, request.method());
+            // A slot beyond the session's fresh time would be wasted: let the session renew first.
+            if kind == Some(TokenKind::Session)
+                && let Some(left) = state.fresh_time_left()
+            {
+                let next = state
+                    .limiter()
+                    .time_to_slot(info.operation_id, limit)
+                    .await
+                    .map_err(|e| HookFailure::from_error(e, "no rate-limit slot"))?;
+                if next > left {
+                    tokio::time::sleep(left).await;
+                    continue;
+                }
+            }
+            let booking = state
+                .limiter()
+                .wait_for_slot(info.operation_id, limit)
+                .await
+                .map_err(|e| HookFailure::from_error(e, "no rate-limit slot"))?;
+            if kind != Some(TokenKind::Session) {
+                break token;
+            }
+            // A session that came close to its end during the wait: give the slot back (it
+            // must not be used after the renewal, with the others'), renew, book again.
+            if let Some(fresh) = state.fresh_session_token() {
+                break Some(fresh);
+            }
+            state.limiter().cancel(info.operation_id, booking).await;
         };
         let signature = match &token {
             None => None,
@@ -136,14 +191,6 @@ impl Client {
         if let Some(signature) = signature {
             set(headers::CLIENT_SIGNATURE, header_value(&signature)?);
         }
-        if settings.rate_limits {
-            let limit = bunq_protocol::rate_limit::bunq_limit(info.operation_id, request.method());
-            let wait = state.limiter().reserve(info.operation_id, limit, Instant::now());
-            if !wait.is_zero() {
-                tracing::debug!(operation = info.operation_id, wait_ms = wait.as_millis() as u64, "rate limit");
-                tokio::time::sleep(wait).await;
-            }
-        }
         Ok(())
     }
 
@@ -174,6 +221,10 @@ impl Client {
             match (next, spare) {
                 (Next::Retry { wait, same_request_id }, Some(mut again)) => {
                     tokio::time::sleep(wait).await;
+                    // Every attempt counts at bunq: a retry books its own slot.
+                    if let Err(failure) = self.slot_for_retry(&again, info).await {
+                        return Ok(failed(failure));
+                    }
                     if !same_request_id {
                         renew_request_id(&mut again);
                     }
@@ -186,6 +237,9 @@ impl Client {
                     let Ok(value) = sensitive(&token) else { return deliver(attempt) };
                     again.headers_mut().insert(HeaderName::from_static(headers::AUTHENTICATION), value);
                     renew_request_id(&mut again);
+                    if let Err(failure) = self.slot_for_retry(&again, info).await {
+                        return Ok(failed(failure));
+                    }
                     tracing::debug!(operation = info.operation_id, "session rejected; renewed and replaying once");
                     history.reauthenticated = true;
                     request = again;
@@ -208,6 +262,21 @@ impl Client {
                 _ => return deliver(attempt),
             }
         }
+    }
+
+    /// Waits for a rate-limit slot for another attempt of a call.
+    async fn slot_for_retry(&self, request: &reqwest::Request, info: &OperationInfo) -> Result<(), HookFailure> {
+        let state = self.inner();
+        if !state.settings().rate_limits {
+            return Ok(());
+        }
+        let limit = bunq_protocol::rate_limit::bunq_limit(info.operation_id, request.method());
+        state
+            .limiter()
+            .wait_for_slot(info.operation_id, limit)
+            .await
+            .map(drop)
+            .map_err(|e| HookFailure::from_error(e, "no rate-limit slot"))
     }
 
     /// One exchange: the body read within the size limit and bunq's signature checked. An

@@ -5,6 +5,7 @@
 mod files;
 mod hook_failure;
 mod hooks;
+pub(crate) mod limits;
 mod listing;
 #[cfg(feature = "rustls")]
 pub(crate) mod pinning;
@@ -13,6 +14,7 @@ pub(crate) mod state;
 
 pub use files::{file_bytes, upload};
 pub use hooks::with_request_id;
+pub use limits::{SharedLimiter, Slot, WhenStoreDown};
 pub use listing::{Collection, List, Page, PageFuture, RawPage};
 #[cfg(feature = "rustls")]
 pub use pinning::SpkiPin;

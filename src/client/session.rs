@@ -20,6 +20,14 @@ pub(crate) async fn open(client: &Client) -> Result<()> {
         .api_key
         .clone()
         .ok_or_else(|| Error::Context("no API key in this context".to_owned()))?;
+    // The session's clock starts when the call goes: wait for bunq's session-server slot first
+    // (the call books it), or a wait inside the call would make the session look longer-lived.
+    let state = client.inner();
+    if state.settings().rate_limits {
+        let limit = bunq_protocol::rate_limit::bunq_limit("create_session_server", &http::Method::POST);
+        let wait = state.limiter().time_to_slot("create_session_server", limit).await?;
+        tokio::time::sleep(wait).await;
+    }
     let started = SystemTime::now();
     let body = types::NewSessionServer { secret: api_key.expose().to_owned() };
     let response = client.create_session_server(&body).await?.into_inner();

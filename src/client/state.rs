@@ -1,8 +1,9 @@
 //! What lives inside every generated `Client`: key, tokens, bunq's key, settings.
 
+use super::limits::Limiter;
 use crate::api::{Client, types};
+use crate::context::shared::Link;
 use bunq_protocol::keys::{PrivateKey, PublicKey};
-use bunq_protocol::rate_limit::RateLimiter;
 use bunq_protocol::{RetryPolicy, Secret, signing};
 use std::fmt;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -83,7 +84,9 @@ struct Shared {
     /// Held only while a new session is being opened: one opening at a time.
     renewing: tokio::sync::Mutex<()>,
     on_renew: RwLock<Option<Arc<RenewHook>>>,
-    limiter: RateLimiter,
+    limiter: Limiter,
+    /// The store this context is shared through, if it was opened from one.
+    link: RwLock<Option<Arc<Link>>>,
 }
 
 /// The state inside every generated [`Client`]. Cloning is cheap and clones share it.
@@ -97,12 +100,18 @@ impl fmt::Debug for ClientState {
             .field("key", &self.0.key)
             .field("installed", &credentials.installation_token.is_some())
             .field("session", &credentials.session.as_ref().map(|s| s.id))
+            .field("limiter", &self.0.limiter)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientState {
-    pub(crate) fn new(key: Option<PrivateKey>, settings: RequestSettings, credentials: Credentials) -> Self {
+    pub(crate) fn new(
+        key: Option<PrivateKey>,
+        settings: RequestSettings,
+        credentials: Credentials,
+        limiter: Limiter,
+    ) -> Self {
         let empty_body_signature = key.as_ref().map(|key| signing::sign(key, b""));
         Self(Arc::new(Shared {
             key,
@@ -111,7 +120,8 @@ impl ClientState {
             credentials: RwLock::new(credentials),
             renewing: tokio::sync::Mutex::new(()),
             on_renew: RwLock::new(None),
-            limiter: RateLimiter::default(),
+            limiter,
+            link: RwLock::new(None),
         }))
     }
 
@@ -128,8 +138,17 @@ impl ClientState {
         &self.0.settings
     }
 
-    pub(crate) fn limiter(&self) -> &RateLimiter {
+    pub(crate) fn limiter(&self) -> &Limiter {
         &self.0.limiter
+    }
+
+    /// The store link of a context opened with [`crate::ApiContext::open`].
+    pub(crate) fn link(&self) -> Option<Arc<Link>> {
+        self.0.link.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub(crate) fn set_link(&self, link: Arc<Link>) {
+        *self.0.link.write().unwrap_or_else(|e| e.into_inner()) = Some(link);
     }
 
     /// A poisoned lock only means another thread panicked mid-update of plain data: keep going.
@@ -156,6 +175,13 @@ impl ClientState {
     /// The current session token, whatever its age.
     pub(crate) fn session_token(&self) -> Option<Secret> {
         self.credentials().session.as_ref().map(|s| s.token.clone())
+    }
+
+    /// How long the session stays fresh (before the refresh margin), if it is fresh now.
+    pub(crate) fn fresh_time_left(&self) -> Option<Duration> {
+        let credentials = self.credentials();
+        let deadline = credentials.session.as_ref()?.expires_at.checked_sub(self.0.settings.refresh_margin)?;
+        deadline.duration_since(SystemTime::now()).ok()
     }
 
     /// The session token, if a session is open and not about to expire.

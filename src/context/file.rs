@@ -99,14 +99,24 @@ impl ContextFile {
     /// when a key is given. Refuses to replace a file that is not a bunq-api context.
     pub fn write(&self, path: &Path, key: Option<&Sealer<'_>>) -> Result<(), Problem> {
         if let Ok(existing) = std::fs::read(path) {
-            header(&existing).map_err(|problem| format!("refusing to overwrite it: {problem}"))?;
+            check_ours(&existing)?;
         }
-        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| format!("cannot encode the context: {e}"))?;
-        if let Some(seal) = key {
-            bytes = seal(&bytes)?;
-        }
-        write_atomically(path, &bytes).map_err(|e| format!("cannot write it: {e}"))
+        write_atomically(path, &self.encode(key)?).map_err(|e| format!("cannot write it: {e}"))
     }
+
+    /// The bytes of the file: JSON, encrypted when a key is given.
+    pub fn encode(&self, key: Option<&Sealer<'_>>) -> Result<Vec<u8>, Problem> {
+        let bytes = serde_json::to_vec_pretty(self).map_err(|e| format!("cannot encode the context: {e}"))?;
+        match key {
+            Some(seal) => seal(&bytes),
+            None => Ok(bytes),
+        }
+    }
+}
+
+/// Refuses bytes that are not a bunq-api context file (plain or encrypted) of a known version.
+pub(crate) fn check_ours(bytes: &[u8]) -> Result<(), Problem> {
+    header(bytes).map(drop).map_err(|problem| format!("refusing to overwrite it: {problem}"))
 }
 
 /// Turns a context's plain bytes into the bytes of an encrypted context file.

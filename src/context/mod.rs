@@ -7,6 +7,8 @@ pub(crate) mod file;
 mod options;
 #[cfg(feature = "aws-lc")]
 mod sealing;
+pub(crate) mod shared;
+pub mod store;
 
 pub use options::ContextOptions;
 #[cfg(feature = "aws-lc")]
@@ -113,25 +115,19 @@ impl ApiContext {
 
     fn from_file(path: &Path, file: std::result::Result<ContextFile, String>, options: ContextOptions) -> Result<Self> {
         let problem = |problem: String| Error::ContextFile { path: path.to_owned(), problem };
-        let file = file.map_err(problem)?;
+        Self::from_context_file(file.map_err(problem)?, options, problem)
+    }
+
+    /// A context from a parsed context file; `problem` says where a broken part came from.
+    pub(crate) fn from_context_file(
+        file: ContextFile,
+        options: ContextOptions,
+        problem: impl Fn(String) -> Error,
+    ) -> Result<Self> {
         let key = PrivateKey::from_pem(&file.private_key_pem).map_err(|e| problem(format!("private key: {e}")))?;
-        let server_key =
-            PublicKey::from_pem(&file.server_public_key_pem).map_err(|e| problem(format!("server public key: {e}")))?;
-        let session = file.session.map(|s| Session {
-            token: Secret::new(s.token),
-            id: s.id,
-            user_id: types::UserId(s.user_id),
-            expires_at: UNIX_EPOCH + Duration::from_secs(s.expires_at),
-        });
-        let credentials = Credentials {
-            api_key: Some(Secret::new(file.api_key)),
-            installation_token: Some(Secret::new(file.installation_token)),
-            server_key: Some(server_key),
-            device_id: file.device_id,
-            session,
-        };
-        let client = options.build(&file.environment, Some(key), credentials)?;
-        Ok(Self { environment: file.environment, client })
+        let (environment, credentials) = credentials_of(file).map_err(problem)?;
+        let client = options.build(&environment, Some(key), credentials)?;
+        Ok(Self { environment, client })
     }
 
     /// Writes the context to `path` atomically, readable by the owner only.
@@ -151,7 +147,7 @@ impl ApiContext {
             .map_err(|problem| Error::ContextFile { path: path.to_owned(), problem })
     }
 
-    fn to_file(&self) -> Result<ContextFile> {
+    pub(crate) fn to_file(&self) -> Result<ContextFile> {
         let state = self.client.inner();
         let credentials = state.credentials();
         let missing = |what: &str| Error::Context(format!("nothing to save: no {what} yet"));
@@ -214,9 +210,13 @@ impl ApiContext {
         self.client.inner().credentials().session.as_ref().map(|s| s.expires_at)
     }
 
-    /// Opens a new session now.
+    /// Opens a new session now (on a context from [`ApiContext::open`]: gets one newer than
+    /// the current one, opened here or by another process).
     pub async fn renew_session(&self) -> Result<()> {
-        session::open(&self.client).await
+        match self.client.inner().link() {
+            Some(link) => shared::renew_now(self, link).await,
+            None => session::open(&self.client).await,
+        }
     }
 
     /// Ends the session at bunq (`DELETE /session/0`). The next call opens a new one.
@@ -225,6 +225,25 @@ impl ApiContext {
         self.client.inner().credentials_mut().session = None;
         Ok(())
     }
+}
+
+/// Environment and credentials saved in a context file (all but the private key).
+pub(crate) fn credentials_of(file: ContextFile) -> std::result::Result<(Environment, Credentials), String> {
+    let server_key = PublicKey::from_pem(&file.server_public_key_pem).map_err(|e| format!("server public key: {e}"))?;
+    let session = file.session.map(|s| Session {
+        token: Secret::new(s.token),
+        id: s.id,
+        user_id: types::UserId(s.user_id),
+        expires_at: UNIX_EPOCH + Duration::from_secs(s.expires_at),
+    });
+    let credentials = Credentials {
+        api_key: Some(Secret::new(file.api_key)),
+        installation_token: Some(Secret::new(file.installation_token)),
+        server_key: Some(server_key),
+        device_id: file.device_id,
+        session,
+    };
+    Ok((file.environment, credentials))
 }
 
 /// The installation token and bunq's public key from a `POST /installation` answer.

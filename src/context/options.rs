@@ -2,16 +2,20 @@
 //! timeouts, retries, limits, TLS pins, your own `reqwest::Client` or key.
 
 use crate::api::Client;
+use crate::client::limits::{Limiter, SharedLimiter, WhenStoreDown};
 use crate::client::state::{ClientState, Credentials, RequestSettings};
 use crate::{Error, Result};
 use bunq_protocol::Environment;
 use bunq_protocol::keys::PrivateKey;
+use std::sync::Arc;
 use std::time::Duration;
 
-/// How a context is built: request headers, timeouts, your own `reqwest::Client` or key.
-#[derive(Debug, Default)]
+/// How a context is built: request headers, timeouts, your own `reqwest::Client` or key, and
+/// how it is shared with other processes (store encryption, lease, shared rate limits).
+#[derive(Clone, Debug, Default)]
 pub struct ContextOptions {
     settings: RequestSettings,
+    pub(super) sharing: Sharing,
     http: Option<reqwest::Client>,
     key: Option<PrivateKey>,
     timeout: Option<Duration>,
@@ -19,6 +23,51 @@ pub struct ContextOptions {
     pins: Vec<crate::SpkiPin>,
     #[cfg(feature = "rustls")]
     roots: Vec<Vec<u8>>,
+}
+
+/// How a context opened from a store is shared; see `ContextOptions`' setters.
+#[derive(Clone, Debug)]
+pub(crate) struct Sharing {
+    #[cfg(feature = "aws-lc")]
+    pub seal: Option<super::ContextKey>,
+    pub lease: Duration,
+    pub patience: Duration,
+    pub sync_every: Option<Duration>,
+    pub when_down: WhenStoreDown,
+    pub limiter: Option<Arc<dyn SharedLimiter>>,
+    pub bucket: String,
+    pub margin: Duration,
+}
+
+impl Default for Sharing {
+    fn default() -> Self {
+        Self {
+            #[cfg(feature = "aws-lc")]
+            seal: None,
+            lease: Duration::from_secs(10),
+            patience: Duration::from_secs(120),
+            sync_every: None,
+            when_down: WhenStoreDown::default(),
+            limiter: None,
+            bucket: "bunq".to_owned(),
+            margin: Duration::from_millis(250),
+        }
+    }
+}
+
+impl Sharing {
+    /// The limiter these options describe: shared when one was given, else in-process.
+    pub(crate) fn limiter(&self) -> Limiter {
+        match &self.limiter {
+            Some(limiter) => Limiter::Shared {
+                limiter: limiter.clone(),
+                bucket: self.bucket.clone(),
+                margin: self.margin,
+                when_down: self.when_down,
+            },
+            None => Limiter::InProcess(Default::default()),
+        }
+    }
 }
 
 impl ContextOptions {
@@ -93,6 +142,58 @@ impl ContextOptions {
         self
     }
 
+    /// Keep bunq's rate limits together with every process that uses the same limiter and
+    /// `bucket` (one bucket per egress IP: bunq counts per IP), instead of in this process only.
+    /// Stores made by [`store::connect`](crate::store::connect) are limiters too.
+    pub fn shared_rate_limits(mut self, limiter: Arc<dyn SharedLimiter>, bucket: impl Into<String>) -> Self {
+        self.sharing.limiter = Some(limiter);
+        self.sharing.bucket = bucket.into();
+        self
+    }
+    /// Extra room on every shared window (default 250 ms), for send times that drift between
+    /// booking and arrival.
+    pub fn shared_rate_margin(mut self, margin: Duration) -> Self {
+        self.sharing.margin = margin;
+        self
+    }
+    /// What calls do when the store or shared limiter does not answer (default: wait up to 30 s,
+    /// then fail). No call ever goes ahead without its slot.
+    pub fn when_store_down(mut self, policy: WhenStoreDown) -> Self {
+        self.sharing.when_down = policy;
+        self
+    }
+    /// Encrypt the context in the store with this key (AES-256-GCM), as
+    /// [`ApiContext::save_encrypted`](crate::ApiContext::save_encrypted) does for files.
+    #[cfg(feature = "aws-lc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
+    pub fn store_key(mut self, key: super::ContextKey) -> Self {
+        self.sharing.seal = Some(key);
+        self
+    }
+    /// The renewal lease (default 10 s): its holder extends it every third of this while it works,
+    /// so this is the longest a crashed renewer holds the others up, beyond bunq's own limit.
+    pub fn renewal_lease(mut self, lease: Duration) -> Self {
+        self.sharing.lease = lease;
+        self
+    }
+    /// How long a process waits for another to create the context or renew the session before
+    /// it gives up with an error (default 120 s).
+    pub fn renewal_patience(mut self, patience: Duration) -> Self {
+        self.sharing.patience = patience;
+        self
+    }
+    /// Also look in the store this often for a session another process opened (default: only
+    /// when the session is about to expire or bunq refuses it).
+    pub fn sync_every(mut self, interval: Duration) -> Self {
+        self.sharing.sync_every = Some(interval);
+        self
+    }
+
+    /// The refresh margin: sessions closer than this to their end are not used.
+    pub(super) fn refresh_margin_value(&self) -> Duration {
+        self.settings.refresh_margin
+    }
+
     /// The key given with [`ContextOptions::key`], taken out.
     pub(super) fn take_key(&mut self) -> Option<PrivateKey> {
         self.key.take()
@@ -126,7 +227,7 @@ impl ContextOptions {
                 builder.build().map_err(Error::Transport)?
             }
         };
-        let state = ClientState::new(key, self.settings, credentials);
+        let state = ClientState::new(key, self.settings, credentials, self.sharing.limiter());
         Ok(Client::new_with_client(environment.base_url(), http, state))
     }
 }

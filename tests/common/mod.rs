@@ -1,6 +1,8 @@
 //! Shared setup for the end-to-end tests: an embedded sandbox and a context on it.
 #![allow(dead_code)]
 
+pub mod servers;
+
 use bunq_api::types::*;
 use bunq_api::{ApiContext, ContextOptions, Envelope};
 use bunq_sandbox::{Sandbox, SandboxConfig};
@@ -60,8 +62,19 @@ pub fn temp_dir(name: &str) -> PathBuf {
 /// The binary of an example, built so that it is never stale; a no-op when this test run's
 /// `cargo test` already built it.
 pub fn example_binary(name: &str) -> PathBuf {
+    example_binary_with(name, &[])
+}
+
+/// [`example_binary`] built with these features of bunq-api (those of this test run, so that
+/// nothing is compiled twice).
+pub fn example_binary_with(name: &str, features: &[&str]) -> PathBuf {
     let binary = target_dir().join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    build(&["--example", name], &binary);
+    let features = features.join(",");
+    let mut args = vec!["--example", name];
+    if !features.is_empty() {
+        args.extend(["--features", features.as_str()]);
+    }
+    build(&args, &binary);
     binary
 }
 
