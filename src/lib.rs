@@ -22,11 +22,14 @@ pub mod documents {
 
 pub mod callbacks;
 mod client;
+// Only for rustdoc's tests: the wrong calls that must not compile.
 mod context;
 mod envelope;
 mod error;
 pub mod oauth;
 mod objects;
+#[cfg(doctest)]
+mod wrong_calls;
 
 // The pure protocol, shared with the sandbox, lives in `bunq-protocol`; these are its modules.
 #[doc(inline)]
