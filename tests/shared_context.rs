@@ -6,8 +6,10 @@
 
 mod common;
 
+#[cfg(feature = "redis")]
+use bunq_api::WhenStoreDown;
 use bunq_api::store::{self, SharedStore};
-use bunq_api::{ApiContext, ContextOptions, Envelope, WhenStoreDown};
+use bunq_api::{ApiContext, ContextOptions, Envelope};
 use bunq_sandbox::{Sandbox, SandboxConfig};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,6 +23,7 @@ struct Stores {
 
 fn stores() -> Stores {
     let dir = common::temp_dir("shared-context");
+    #[allow(unused_mut)]
     let mut addresses = vec![("files", dir.to_string_lossy().into_owned())];
     #[allow(unused_mut)]
     let mut servers = Vec::new();

@@ -166,6 +166,7 @@ pub(crate) fn failure(store: &str, problem: impl fmt::Display) -> Error {
 }
 
 /// A store's address without a password: `scheme://user@host:port/path`.
+#[cfg(any(feature = "redis", feature = "postgres"))]
 pub(crate) fn redacted_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return "(an address that is not a URL)".to_owned() };
     let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
