@@ -1,7 +1,7 @@
 //! bunq-api as a user sees it: typed calls, a saved and restored context, paging.
 
+use bunq_api::ApiContext;
 use bunq_api::types::{Amount, MonetaryAccountId, NewPayment, NewRequestInquiry, PaymentId, Pointer, UserId};
-use bunq_api::{ApiContext, Created, Envelope, paginate};
 use bunq_sandbox::Sandbox;
 use futures_util::StreamExt;
 
@@ -16,24 +16,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let restored = ApiContext::restore(&path)?;
     std::fs::remove_file(&path)?;
     let user: UserId = restored.user_id().ok_or("no user")?;
-    let client = restored.client();
-    let account: MonetaryAccountId =
-        client.list_monetary_account_banks(&user, None, None, None).await?.into_inner().into_first()?.id;
+    let me = restored.user(user);
+    let first = me.monetary_account_banks().list().await?.items.into_iter().next().ok_or("no account")?;
+    let account: MonetaryAccountId = first.id;
+    let account = me.monetary_account(account);
     let funds = NewRequestInquiry::new(Amount::new("20.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), "funds");
-    client.create_request_inquiry(&user, &account, &funds).await?;
+    account.request_inquiries().create(&funds).await?;
     for i in 0..5 {
         let payment =
             NewPayment::new(Amount::new("1.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), format!("p{i}"));
-        let id: PaymentId = client.create_payment(&user, &account, &payment).await?.into_inner().id()?;
+        let id: PaymentId = account.payments().create(&payment).await?;
         println!("paid {id}");
     }
-    let pager = client.clone();
-    let payments: Vec<_> = paginate(move |older| {
-        let client = pager.clone();
-        async move { client.list_payments(&user, &account, Some(2), None, older.map(PaymentId).as_ref()).await }
-    })
-    .collect()
-    .await;
+    let payments: Vec<_> = account.payments().list().count(2).stream().collect().await;
     let payments = payments.into_iter().collect::<Result<Vec<_>, _>>()?;
     println!("{} payments over {} pages", payments.len(), payments.len().div_ceil(2));
     if payments.len() != 6 {
