@@ -60,6 +60,7 @@ pub struct Exceptions {
     pub uploads: BTreeMap<String, Value>,
     pub corrections: BTreeMap<String, Value>,
     pub requests: BTreeMap<String, Value>,
+    pub request_names: BTreeMap<String, Value>,
     pub added_schemas: BTreeMap<String, Value>,
     pub extra_schemas: BTreeMap<String, Value>,
 }
@@ -77,6 +78,7 @@ impl Exceptions {
             uploads: config.exceptions("uploads")?,
             corrections: config.exceptions("corrections")?,
             requests: config.exceptions("requests")?,
+            request_names: config.exceptions("request_names")?,
             added_schemas: config.exceptions("added_schemas")?,
             extra_schemas: config.exceptions("extra_schemas")?,
         })

@@ -192,12 +192,13 @@ impl<'a> Builder<'a> {
         Ok(name)
     }
 
-    /// A request body from bunq's schema `name`: `New<name>` or `<name>Update`.
+    /// A request body from bunq's schema `name`: `New<name>` or `<name>Update`, unless renamed.
     pub fn request(&mut self, name: &str, form: Body, at: &Pointer) -> Result<String, String> {
         let (source, source_at) = self.source_schema(name)?;
-        let out_name = match form {
-            Body::New => format!("New{name}"),
-            Body::Update => format!("{name}Update"),
+        let out_name = match (Exceptions::text(&self.exceptions.request_names, name, "name"), form) {
+            (Some(named), _) => named.to_owned(),
+            (None, Body::New) => format!("New{name}"),
+            (None, Body::Update) => format!("{name}Update"),
         };
         let mut schema = self.convert(&source, &source_at, Form::Request(form), &out_name, None)?;
         if let Some(patch) = self.exceptions.requests.get(&out_name) {
