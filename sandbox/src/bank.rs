@@ -92,6 +92,28 @@ pub(crate) struct Account {
 }
 
 impl Account {
+    /// A new, empty, active account; what `change` does not say takes the defaults.
+    fn open(id: i64, user_id: i64, kind: &str, iban: String, change: AccountChange, now: SystemTime) -> Self {
+        Self {
+            id,
+            user_id,
+            kind: kind.to_owned(),
+            status: "ACTIVE".to_owned(),
+            daily_limit: change.daily_limit.unwrap_or(DEFAULT_DAILY_LIMIT),
+            iban,
+            currency: change.currency.unwrap_or_else(|| "EUR".to_owned()),
+            balance: 0,
+            description: change.description.unwrap_or_else(|| kind.trim_start_matches("MonetaryAccount").to_owned()),
+            public_uuid: bunq_protocol::headers::new_request_id(),
+            created: now,
+            updated: now,
+            payments: Vec::new(),
+            batches: Vec::new(),
+            inquiries: Vec::new(),
+            extra: change.extra,
+        }
+    }
+
     /// Whether it can still send and receive money.
     pub(crate) fn is_open(&self) -> bool {
         self.status != "CANCELLED"
@@ -246,24 +268,9 @@ impl Bank {
             company,
             extra: Map::new(),
         };
-        let account = Account {
-            id: account_id,
-            user_id,
-            kind: CURRENT_ACCOUNT.to_owned(),
-            status: "ACTIVE".to_owned(),
-            daily_limit: DEFAULT_DAILY_LIMIT,
-            iban: money::sandbox_iban(serial),
-            currency: "EUR".to_owned(),
-            balance: 0,
-            description: "Sandbox current account".to_owned(),
-            public_uuid: bunq_protocol::headers::new_request_id(),
-            created: now,
-            updated: now,
-            payments: Vec::new(),
-            batches: Vec::new(),
-            inquiries: Vec::new(),
-            extra: Map::new(),
-        };
+        let change =
+            AccountChange { description: Some("Sandbox current account".to_owned()), ..AccountChange::default() };
+        let account = Account::open(account_id, user_id, CURRENT_ACCOUNT, money::sandbox_iban(serial), change, now);
         self.by_email.insert(user.email.clone(), user_id);
         self.by_phone.insert(user.phone.clone(), user_id);
         self.by_iban.insert(account.iban.clone(), account_id);
@@ -297,24 +304,7 @@ impl Bank {
         self.opened += 1;
         let id = ids.next();
         let iban = money::sandbox_iban(OPENED_IBAN_BASE + self.opened);
-        let account = Account {
-            id,
-            user_id,
-            kind: kind.to_owned(),
-            status: "ACTIVE".to_owned(),
-            daily_limit: change.daily_limit.unwrap_or(DEFAULT_DAILY_LIMIT),
-            iban: iban.clone(),
-            currency: change.currency.unwrap_or_else(|| "EUR".to_owned()),
-            balance: 0,
-            description: change.description.unwrap_or_else(|| kind.trim_start_matches("MonetaryAccount").to_owned()),
-            public_uuid: bunq_protocol::headers::new_request_id(),
-            created: now,
-            updated: now,
-            payments: Vec::new(),
-            batches: Vec::new(),
-            inquiries: Vec::new(),
-            extra: change.extra,
-        };
+        let account = Account::open(id, user_id, kind, iban.clone(), change, now);
         self.by_iban.insert(iban, id);
         self.accounts.insert(id, account);
         if let Some(user) = self.users.get_mut(&user_id) {
