@@ -185,10 +185,18 @@ async fn a_code_works_once() {
     let setup = Setup::new().await;
     let app = setup.app();
     let code = approve(&app, None).await;
-    app.exchange(&code).await.expect("first exchange");
+    let token = app.exchange(&code).await.expect("first exchange");
+    let context = app_context(&setup, token.clone()).await;
+    context.me().unwrap().monetary_account_banks().list().await.expect("the app reads");
     let again = app.exchange(&code).await.unwrap_err();
     assert_eq!(again.status(), Some(400), "{again}");
     assert!(again.descriptions().iter().any(|d| d.contains("used already")), "{again}");
+    // A code presented twice may be stolen: the token it gave stops working, its session too.
+    let ended = context.me().unwrap().monetary_account_banks().list().await.unwrap_err();
+    assert!(ended.is_unauthorized(), "{ended}");
+    let options = bunq_api::ContextOptions::new().key(common::client_key()).rate_limits(false);
+    let refused = ApiContext::create_with(setup.sandbox.environment(), token, "again", &["*"], options).await;
+    assert!(refused.is_err(), "a revoked token opens no context");
     let unknown = app.exchange(&Secret::new("not-a-code")).await.unwrap_err();
     assert!(unknown.descriptions().iter().any(|d| d.contains("not known")), "{unknown}");
 }
@@ -220,12 +228,17 @@ async fn only_registered_redirects_get_a_code() {
     let code = approve(&setup.app(), None).await;
     let error = elsewhere.exchange(&code).await.unwrap_err();
     assert!(error.descriptions().iter().any(|d| d.contains("redirect_uri")), "{error}");
-    // A client cancelled through the API approves nothing more.
+    // A client cancelled through the API approves nothing more, and its tokens stop working.
+    let app = setup.app();
+    let context = app_context(&setup, app.exchange(&approve(&app, None).await).await.unwrap()).await;
+    context.me().unwrap().monetary_account_banks().list().await.expect("the app reads");
     let me = setup.developer.me().unwrap();
     let id = me.oauth_clients().list().await.unwrap().items[0].id;
     let cancel = OauthClientUpdate { status: Some("CANCELLED".into()) };
     me.oauth_client(id).update(&cancel).await.unwrap();
     assert_eq!(follow(&setup.app().authorization().url, None).await.0, 400);
+    let ended = context.me().unwrap().monetary_account_banks().list().await.unwrap_err();
+    assert!(ended.is_unauthorized(), "{ended}");
     let client = me.oauth_client(id).get().await.unwrap();
     assert_eq!(client.secret.as_deref(), Some(setup.secret.as_str()), "the secret stays");
 }
@@ -267,8 +280,15 @@ async fn the_wire_looks_like_bunqs() {
     assert_eq!(refused.status(), 401);
     assert_eq!(http.get(&token_url).send().await.unwrap().status(), 405);
 
+    // The code was presented twice, so its token is revoked; another approval for the rest.
+    let options = bunq_api::ContextOptions::new().key(common::client_key()).rate_limits(false);
+    let revoked =
+        ApiContext::create_with(setup.sandbox.environment(), Secret::new(token), "app", &["*"], options).await;
+    assert!(revoked.is_err(), "a revoked token opens no context");
+    let token = app.exchange(&approve(&app, None).await).await.unwrap();
+
     // The session's user and GET /user/{id}: a UserApiKey holding both users as one-key items.
-    let context = app_context(&setup, Secret::new(token)).await;
+    let context = app_context(&setup, token).await;
     let key_id = *context.user_id().unwrap();
     let api = common::api::Api { context, api_key: String::new(), user: key_id, account: 0 };
     let user = api.get(&format!("/user/{key_id}")).await.expect(200).item("UserApiKey");

@@ -242,6 +242,12 @@ impl Access {
         }
     }
 
+    /// Withdraws every API key of a user and ends its sessions (an OAuth grant taken back).
+    pub(crate) fn revoke(&mut self, user_id: i64) {
+        self.api_keys.retain(|_, user| *user != user_id);
+        self.sessions.values_mut().filter(|s| s.user_id == user_id).for_each(|s| s.open = false);
+    }
+
     /// Ends every session now.
     pub(crate) fn end_all_sessions(&mut self) {
         self.sessions.values_mut().for_each(|s| s.open = false);

@@ -10,12 +10,14 @@
 //! * `POST /v1/token?grant_type=authorization_code&code=…&redirect_uri=…&client_id=…&client_secret=…`
 //!   answers `{"access_token":…,"token_type":"bearer","state":…}`. A code works once, for ten
 //!   minutes, for its client and redirect URL only (400 otherwise); a client id and secret that
-//!   do not match: 401. A refused exchange does not use the code up.
+//!   do not match: 401. A refused exchange does not use the code up; presenting a used code
+//!   again revokes the token it gave.
 //! * The access token is an API key. Its session names a `UserApiKey` (requested by the client's
 //!   owner, granted by the approving user) whose id goes in paths; the calls act on the granting
 //!   user's accounts. Reads: the user, monetary accounts and everything below them, cards.
 //!   Writes: payments and payment batches between the granting user's own accounts,
-//!   request-inquiries (and revoking them), draft payments. Anything else: 403.
+//!   request-inquiries (and revoking them), draft payments. Anything else: 403. Cancelling the
+//!   client revokes its tokens and ends their sessions.
 
 use super::access::{Caller, random_hex};
 use super::bank::User;
@@ -77,10 +79,14 @@ struct Grant {
     user: i64,
     issued: Instant,
     used: bool,
+    /// The access token's `UserApiKey` once the code is exchanged.
+    key: Option<i64>,
 }
 
 /// What an access token stands for.
 struct Key {
+    /// The OAuth client's object.
+    client: i64,
     granting: i64,
     requested_by: i64,
     created: SystemTime,
@@ -226,6 +232,7 @@ fn authorize(shared: &Shared, parts: &Parts) -> Result<Reply, Failure> {
         user,
         issued: now,
         used: false,
+        key: None,
     };
     world.oauth.codes.insert(code.clone(), grant);
     let location = with_params(redirect_uri, &[("code", &code), ("state", state)]);
@@ -254,11 +261,15 @@ fn token(shared: &Shared, parts: &Parts) -> Result<Reply, Failure> {
     if !active(world, client) {
         return Err(Failure::new(400, "The OAuth client is cancelled."));
     }
-    let owner = client.owner;
+    let (owner, client) = (client.owner, client.object);
     let grant = world.oauth.codes.get_mut(get("code")).filter(|g| g.client_id == get("client_id"));
     let grant = grant.ok_or_else(|| Failure::new(400, "The authorization code is not known."))?;
     if grant.used {
-        return Err(Failure::new(400, "The authorization code was used already."));
+        // A code presented twice may have been stolen: what it gave is taken back (RFC 6749, 4.1.2).
+        if let Some(key) = grant.key.take() {
+            revoke(world, key);
+        }
+        return Err(Failure::new(400, "The authorization code was used already; its access token is revoked."));
     }
     if grant.issued.elapsed() >= CODE_LIFETIME {
         return Err(Failure::new(400, "The authorization code has expired."));
@@ -269,8 +280,9 @@ fn token(shared: &Shared, parts: &Parts) -> Result<Reply, Failure> {
     grant.used = true;
     let (granting, state) = (grant.user, grant.state.clone());
     let id = world.ids.next();
+    grant.key = Some(id);
     let access_token = world.access.issue_api_key(id);
-    world.oauth.keys.insert(id, Key { granting, requested_by: owner, created: SystemTime::now() });
+    world.oauth.keys.insert(id, Key { client, granting, requested_by: owner, created: SystemTime::now() });
     Ok(Reply::json(200, &json!({ "access_token": access_token, "token_type": "bearer", "state": state })))
 }
 
@@ -467,7 +479,20 @@ fn manage(shared: &Shared, call: &Call) -> Result<Output, Failure> {
         _ => (call.id(1), generic::handle(world, call)?),
     };
     sync(world, client);
+    // A cancelled client's access tokens stop working, and so do the sessions opened with them.
+    if world.oauth.clients.values().any(|c| c.object == client && !active(world, c)) {
+        let keys: Vec<i64> = world.oauth.keys.iter().filter(|(_, k)| k.client == client).map(|(id, _)| *id).collect();
+        for key in keys {
+            revoke(world, key);
+        }
+    }
     Ok(output)
+}
+
+/// Takes back an access token: the key, and every session opened with it.
+fn revoke(world: &mut World, key: i64) {
+    world.oauth.keys.remove(&key);
+    world.access.revoke(key);
 }
 
 /// Puts the client's id, secret and callback URLs (what the sandbox keeps) into its object.
