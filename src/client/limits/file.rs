@@ -9,35 +9,44 @@ use std::time::Duration;
 
 impl SharedLimiter for FileStore {
     fn next_slot<'a>(&'a self, bucket: &'a str, endpoint: &'a str, limit: Limit, book: bool) -> StoreFuture<'a, Slot> {
-        let name = format!("rate-{bucket}-{endpoint}");
-        Box::pin(async move {
-            check_key(&name)?;
-            self.locked(name.clone(), move |dir| {
-                let path = dir.join(format!("{name}.window"));
-                let mut window = read_window(&path)?;
-                let now = now_ms();
-                let slot = next_slot(&mut window, limit, now, book);
-                if book {
-                    write_window(&path, &window)?;
-                }
-                Ok(Slot { wait: Duration::from_millis(slot - now), at: slot })
-            })
-            .await
+        self.with_window(bucket, endpoint, move |window| {
+            let now = now_ms();
+            let slot = next_slot(window, limit, now, book);
+            (Slot { wait: Duration::from_millis(slot - now), at: slot }, book)
         })
     }
 
     fn cancel<'a>(&'a self, bucket: &'a str, endpoint: &'a str, at: u64) -> StoreFuture<'a, ()> {
+        self.with_window(bucket, endpoint, move |window| {
+            let index = window.iter().position(|&slot| slot == at);
+            if let Some(index) = index {
+                window.remove(index);
+            }
+            ((), index.is_some())
+        })
+    }
+}
+
+impl FileStore {
+    /// Runs `step` on the window of `bucket` and `endpoint` under its lock; the window is
+    /// written back when `step` says it changed.
+    fn with_window<T: Send + 'static>(
+        &self,
+        bucket: &str,
+        endpoint: &str,
+        step: impl FnOnce(&mut Vec<u64>) -> (T, bool) + Send + 'static,
+    ) -> StoreFuture<'_, T> {
         let name = format!("rate-{bucket}-{endpoint}");
         Box::pin(async move {
             check_key(&name)?;
             self.locked(name.clone(), move |dir| {
                 let path = dir.join(format!("{name}.window"));
                 let mut window = read_window(&path)?;
-                if let Some(index) = window.iter().position(|&slot| slot == at) {
-                    window.remove(index);
+                let (answer, changed) = step(&mut window);
+                if changed {
                     write_window(&path, &window)?;
                 }
-                Ok(())
+                Ok(answer)
             })
             .await
         })
