@@ -14,6 +14,8 @@ struct Node {
     segments: Vec<Segment>,
     /// Operations on exactly this path.
     operations: Vec<usize>,
+    /// The features of the operations on this path and under it (`None`: core).
+    features: BTreeSet<Option<String>>,
 }
 
 impl Node {
@@ -29,6 +31,14 @@ impl Node {
         match literal {
             Segment::Literal(l) => l,
             Segment::Param { .. } => "",
+        }
+    }
+
+    /// The one cargo feature everything under this node needs, if there is one.
+    fn feature(&self) -> Option<&str> {
+        match self.features.iter().collect::<Vec<_>>()[..] {
+            [Some(feature)] => Some(feature),
+            _ => None,
         }
     }
 
@@ -71,9 +81,12 @@ pub fn generate(model: &Model) -> Result<String, String> {
                 || matches!(prefix.last(), Some(Segment::Param { .. }))
                 || matches!((prefix.last(), segments.get(end)), (Some(Segment::Literal(_)), Some(Segment::Literal(_))));
             if needed {
-                let node = nodes
-                    .entry(key(prefix))
-                    .or_insert_with(|| Node { segments: prefix.to_vec(), operations: Vec::new() });
+                let node = nodes.entry(key(prefix)).or_insert_with(|| Node {
+                    segments: prefix.to_vec(),
+                    operations: Vec::new(),
+                    features: BTreeSet::new(),
+                });
+                node.features.insert(op.feature.clone());
                 if end == segments.len() {
                     node.operations.push(index);
                 }
@@ -159,8 +172,14 @@ pub fn generate(model: &Model) -> Result<String, String> {
     Ok(code)
 }
 
+/// docs.rs's note on an item only a cargo feature builds.
+fn feature_note(feature: Option<&str>) -> String {
+    feature.map(|f| format!("#[cfg_attr(docsrs, doc(cfg(feature = {f:?})))]\n")).unwrap_or_default()
+}
+
 fn accessor_code(child: &Node, name: &str, type_name: &str, client: &str) -> String {
     let path = key(&child.segments);
+    let note = feature_note(child.feature());
     let mut fields: Vec<String> = child.params().map(|(p, _, _)| format!("{p}: self.{p}.clone()")).collect();
     let mut args = String::new();
     if child.is_item() {
@@ -169,14 +188,14 @@ fn accessor_code(child: &Node, name: &str, type_name: &str, client: &str) -> Str
         fields.push(param.to_owned());
         args = format!(", {param}: types::{ty}");
         return format!(
-            "/// The {} with this id: `/{path}`.\n\
+            "/// The {} with this id: `/{path}`.\n{note}\
              pub fn {name}(&self{args}) -> {type_name}<'_> {{ {type_name} {{ client: {client}, {} }} }}\n",
             child.literal().replace('-', " "),
             fields.join(", ")
         );
     }
     format!(
-        "/// The {}: `/{path}`.\n\
+        "/// The {}: `/{path}`.\n{note}\
          pub fn {name}(&self{args}) -> {type_name}<'_> {{ {type_name} {{ client: {client}, {} }} }}\n",
         child.literal().replace('-', " "),
         fields.join(", ")
@@ -198,8 +217,9 @@ fn node_code(
     let derives = if copy { "Clone, Copy, Debug" } else { "Clone, Debug" };
     let fields: String = node.params().map(|(p, ty, _)| format!("{p}: types::{ty},\n")).collect();
     let kind = if node.is_item() { "One" } else { "The" };
+    let note = feature_note(node.feature());
     let mut code = format!(
-        "/// {kind} `/{path}`.\n#[derive({derives})]\npub struct {type_name}<'a> {{\nclient: &'a Client,\n{fields}}}\n"
+        "/// {kind} `/{path}`.\n{note}#[derive({derives})]\npub struct {type_name}<'a> {{\nclient: &'a Client,\n{fields}}}\n"
     );
     code.push_str(&format!("impl<'a> {type_name}<'a> {{\n"));
     for child in children.into_iter().flatten() {
@@ -215,6 +235,10 @@ fn node_code(
             return Err(format!("`/{path}` has two operations of one kind ({})", op.id));
         }
         let (method, impls) = operation_code(model, op, type_name)?;
+        // Noted once on the handle when everything under it needs the same feature.
+        if node.feature().is_none() {
+            code.push_str(&feature_note(op.feature.as_deref()));
+        }
         code.push_str(&method);
         extra.push_str(&impls);
     }

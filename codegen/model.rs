@@ -46,6 +46,8 @@ pub struct Operation {
     pub answer: Answer,
     /// Listings: the id type `older_id`/`newer_id` take.
     pub page_id: Option<String>,
+    /// The cargo feature that builds it (`None`: core, always built).
+    pub feature: Option<String>,
 }
 
 /// What one envelope's items unwrap to.
@@ -163,6 +165,11 @@ impl Model {
                     body,
                     answer,
                     page_id,
+                    feature: op
+                        .get(super::groups::GROUP_EXTENSION)
+                        .and_then(Value::as_str)
+                        .filter(|g| *g != super::groups::CORE)
+                        .map(str::to_owned),
                 });
             }
         }

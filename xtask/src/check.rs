@@ -1,12 +1,13 @@
-//! `cargo xtask spec check`: the rules spec/bunq.json must keep, and progenitor's verdict.
+//! `cargo xtask spec check`: the rules spec/bunq.json must keep, its operation groups, and
+//! progenitor's verdict.
 
+use crate::build_script::groups::METHODS;
 use crate::json::Pointer;
 use serde_json::Value;
 use std::path::Path;
 
 /// The one header an operation may take itself: what an uploaded file shows.
 const ATTACHMENT_DESCRIPTION: &str = "X-Bunq-Attachment-Description";
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 pub fn run(path: &Path) -> Result<(), String> {
     let text = String::from_utf8_lossy(&crate::read(path)?).into_owned();
@@ -15,9 +16,15 @@ pub fn run(path: &Path) -> Result<(), String> {
     if !problems.is_empty() {
         return Err(format!("{}: {} problem(s)\n  {}", path.display(), problems.len(), problems.join("\n  ")));
     }
-    crate::build_script::generate(&text).map_err(|e| format!("{}: progenitor rejects it: {e}", path.display()))?;
+    let text_of = |name: &str| crate::read(&crate::root().join(name)).map(|b| String::from_utf8_lossy(&b).into_owned());
+    let groups_json = text_of("spec/groups.json")?;
+    let counts = crate::groups::check(&doc, &groups_json, &text_of("Cargo.toml")?)?;
+    crate::build_script::generate(&text, &groups_json, &|_| true)
+        .map_err(|e| format!("{}: progenitor rejects it: {e}", path.display()))?;
     let operations = operations(&doc).count();
     println!("{}: {operations} operations, all rules hold, progenitor accepts it", path.display());
+    let counts: Vec<String> = counts.iter().map(|(group, n)| format!("{group} {n}")).collect();
+    println!("operations per group (spec/groups.json): {}", counts.join(", "));
     Ok(())
 }
 

@@ -4,12 +4,14 @@
 //! - `spec check`: lint spec/bunq.json and make sure progenitor accepts it
 //! - `spec diff <old.json> <new.json>`: operations and schema fields added, removed or changed
 //! - `spec items`: the item names spec/bunq.json expects are those bunq's SDK reads (spec/wire-facts.json)
-//! - `codegen [--out FILE]`: what build.rs generates from spec/bunq.json
+//! - `codegen [--groups a,b] [--out FILE]`: what build.rs generates from spec/bunq.json (every
+//!   operation group unless `--groups` names some; core always)
 
 #![forbid(unsafe_code)]
 
 mod check;
 mod diff;
+mod groups;
 mod import;
 mod items;
 mod json;
@@ -26,7 +28,7 @@ const USAGE: &str = "usage:
   cargo xtask spec check
   cargo xtask spec diff <old.json> <new.json>
   cargo xtask spec items [<spec.json>]
-  cargo xtask codegen [--out FILE]";
+  cargo xtask codegen [--groups a,b] [--out FILE]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -114,13 +116,16 @@ fn spec_import(args: &[&str]) -> Result<(), String> {
 }
 
 fn codegen(args: &[&str]) -> Result<(), String> {
-    let (positional, found) = options(args, &[], &["--out"])?;
+    let (positional, found) = options(args, &[], &["--out", "--groups"])?;
     if !positional.is_empty() {
         return Err(USAGE.to_owned());
     }
-    let spec = String::from_utf8_lossy(&read(&root().join("spec/bunq.json"))?).into_owned();
-    let code = build_script::generate(&spec)?;
-    match found.first().and_then(|(_, v)| *v) {
+    let value = |name: &str| found.iter().find(|(flag, _)| *flag == name).and_then(|(_, v)| *v);
+    let text = |name: &str| read(&root().join(name)).map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    let groups: Option<Vec<&str>> = value("--groups").map(|list| list.split(',').collect());
+    let on = |group: &str| groups.as_ref().is_none_or(|g| g.contains(&group));
+    let code = build_script::generate(&text("spec/bunq.json")?, &text("spec/groups.json")?, &on)?;
+    match value("--out") {
         Some(out) => write(Path::new(out), &code),
         None => {
             print!("{code}");

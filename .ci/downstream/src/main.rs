@@ -1,4 +1,5 @@
-//! bunq-api as a user sees it: typed calls, a saved and restored context, paging.
+//! bunq-api as a user sees it: typed calls, a saved and restored context, paging, and an
+//! operation group turned on by its feature (cards).
 
 use bunq_api::ApiContext;
 use bunq_api::types::{Amount, MonetaryAccountId, NewPayment, NewRequestInquiry, PaymentId, Pointer, UserId};
@@ -34,6 +35,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if payments.len() != 6 {
         return Err(format!("expected 6 payments, saw {}", payments.len()).into());
     }
+    // Feature `cards`: a fresh sandbox user has none yet.
+    let cards = me.cards().list().await?;
+    println!("{} cards", cards.items.len());
     restored.close().await?;
     println!("downstream: ok");
     Ok(())
