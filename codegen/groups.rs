@@ -112,13 +112,16 @@ pub fn prune(spec: &mut Value, groups: &Groups, on: &dyn Fn(&str) -> bool) -> Re
     *paths = pruned;
     let schemas = spec.pointer("/components/schemas").and_then(Value::as_object).ok_or("the spec has no schemas")?;
     // Roots: everything outside the schemas (paths, responses, …) and the schemas always kept.
-    let mut outside = spec.clone();
-    if let Some(components) = outside.pointer_mut("/components").and_then(Value::as_object_mut) {
-        components.remove("schemas");
-    }
     let mut reached = BTreeSet::new();
     let mut todo: Vec<String> = groups.keep.clone();
-    references(&outside, &mut todo);
+    for (key, value) in spec.as_object().into_iter().flatten() {
+        match (key.as_str(), value.as_object()) {
+            ("components", Some(components)) => {
+                components.iter().filter(|(k, _)| *k != "schemas").for_each(|(_, v)| references(v, &mut todo))
+            }
+            _ => references(value, &mut todo),
+        }
+    }
     while let Some(name) = todo.pop() {
         if reached.insert(name.clone()) {
             let schema = schemas.get(&name).ok_or(format!("`{name}` is referenced but no schema"))?;
