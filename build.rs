@@ -94,7 +94,7 @@ pub fn generate(spec_json: &str, groups_json: &str, on: &dyn Fn(&str) -> bool) -
     code.push_str(&prettyplease::unparse(&file));
     code.push_str(shapes::NULL_AS_EMPTY);
     // Every operation's, whichever groups are on: the sandbox answers them all.
-    code.push_str(&operation_auth(&serde_json::from_value(whole).map_err(|e| format!("not OpenAPI 3.0: {e}"))?));
+    code.push_str(&operation_auth(&whole));
     let model = model::Model::read(&json)?;
     let typed = format!(
         "/// How each envelope unwraps.\nmod envelopes {{ use super::types; {} }}\n\
@@ -126,21 +126,26 @@ fn id_schemas(spec: &openapiv3::OpenAPI) -> (Vec<String>, Vec<String>) {
     (integers, uuids)
 }
 
-/// `operation_auth(id)`: the token an operation is sent with, from the spec's `security`.
-fn operation_auth(spec: &openapiv3::OpenAPI) -> String {
+/// `operation_auth(id)`: the token an operation is sent with, from the spec's `security`
+/// (read from the JSON: it needs nothing else of the document).
+fn operation_auth(spec: &serde_json::Value) -> String {
+    let names = |security: &serde_json::Value, scheme: &str| {
+        security.as_array().is_some_and(|requirements| requirements.iter().any(|r| r.get(scheme).is_some()))
+    };
     let mut arms = String::new();
-    for (_, _, operation) in spec.operations() {
-        let Some(id) = &operation.operation_id else { continue };
-        let token = match operation.security.as_ref().or(spec.security.as_ref()) {
-            Some(requirements) if requirements.iter().any(|r| r.contains_key("installationToken")) => {
+    for item in spec["paths"].as_object().into_iter().flat_map(|paths| paths.values()) {
+        for operation in groups::METHODS.iter().filter_map(|method| item.get(*method)) {
+            let Some(id) = operation["operationId"].as_str() else { continue };
+            let security = operation.get("security").unwrap_or(&spec["security"]);
+            let token = if names(security, "installationToken") {
                 "Some(crate::TokenKind::Installation)"
-            }
-            Some(requirements) if requirements.iter().any(|r| r.contains_key("sessionToken")) => {
+            } else if names(security, "sessionToken") {
                 "Some(crate::TokenKind::Session)"
-            }
-            _ => "None",
-        };
-        arms.push_str(&format!("        {id:?} => {token},\n"));
+            } else {
+                "None"
+            };
+            arms.push_str(&format!("        {id:?} => {token},\n"));
+        }
     }
     format!(
         "\n/// The token an operation is sent with (`None`: no token, no signature), from the spec's `security`.\n\

@@ -36,8 +36,9 @@ impl Node {
 
     /// The one cargo feature everything under this node needs, if there is one.
     fn feature(&self) -> Option<&str> {
-        match self.features.iter().collect::<Vec<_>>()[..] {
-            [Some(feature)] => Some(feature),
+        let mut features = self.features.iter();
+        match (features.next(), features.next()) {
+            (Some(Some(feature)), None) => Some(feature),
             _ => None,
         }
     }

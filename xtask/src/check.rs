@@ -10,13 +10,13 @@ use std::path::Path;
 const ATTACHMENT_DESCRIPTION: &str = "X-Bunq-Attachment-Description";
 
 pub fn run(path: &Path) -> Result<(), String> {
-    let text = String::from_utf8_lossy(&crate::read(path)?).into_owned();
+    let text = crate::read_text(path)?;
     let doc: Value = serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
     let problems = lint(&doc);
     if !problems.is_empty() {
         return Err(format!("{}: {} problem(s)\n  {}", path.display(), problems.len(), problems.join("\n  ")));
     }
-    let text_of = |name: &str| crate::read(&crate::root().join(name)).map(|b| String::from_utf8_lossy(&b).into_owned());
+    let text_of = |name: &str| crate::read_text(&crate::root().join(name));
     let groups_json = text_of("spec/groups.json")?;
     let counts = crate::groups::check(&doc, &groups_json, &text_of("Cargo.toml")?)?;
     crate::build_script::generate(&text, &groups_json, &|_| true)

@@ -60,6 +60,11 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
+/// A file as text (invalid UTF-8 replaced: the checks that follow name what is wrong).
+fn read_text(path: &Path) -> Result<String, String> {
+    read(path).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+}
+
 fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
@@ -92,14 +97,12 @@ fn spec_import(args: &[&str]) -> Result<(), String> {
     let [input] = positional.as_slice() else { return Err(USAGE.to_owned()) };
     let check = found.iter().any(|(flag, _)| *flag == "--check");
     let out = found.iter().find(|(flag, _)| *flag == "--out").and_then(|(_, v)| *v).map(PathBuf::from);
-    let text = |name: &str| -> Result<import::Input, String> {
-        import::Input::parse(name, &String::from_utf8_lossy(&read(&root().join(name))?))
-    };
+    let text = |name: &str| import::Input::parse(name, &read_text(&root().join(name))?);
     let (config, facts) = (text("spec/import.json")?, text("spec/wire-facts.json")?);
     let spec = import::import(&read(Path::new(input))?, &config, &facts)?;
     let target = out.unwrap_or_else(|| root().join("spec/bunq.json"));
     if check {
-        let current = String::from_utf8_lossy(&read(&target)?).into_owned();
+        let current = read_text(&target)?;
         if current != spec {
             return Err(format!(
                 "{} is not what the import writes:\n{}\nfix: cargo xtask spec import {input}",
@@ -121,7 +124,7 @@ fn codegen(args: &[&str]) -> Result<(), String> {
         return Err(USAGE.to_owned());
     }
     let value = |name: &str| found.iter().find(|(flag, _)| *flag == name).and_then(|(_, v)| *v);
-    let text = |name: &str| read(&root().join(name)).map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    let text = |name: &str| read_text(&root().join(name));
     let groups: Option<Vec<&str>> = value("--groups").map(|list| list.split(',').collect());
     let on = |group: &str| groups.as_ref().is_none_or(|g| g.contains(&group));
     let code = build_script::generate(&text("spec/bunq.json")?, &text("spec/groups.json")?, &on)?;
