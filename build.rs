@@ -133,19 +133,17 @@ fn operation_auth(spec: &serde_json::Value) -> String {
         security.as_array().is_some_and(|requirements| requirements.iter().any(|r| r.get(scheme).is_some()))
     };
     let mut arms = String::new();
-    for item in spec["paths"].as_object().into_iter().flat_map(|paths| paths.values()) {
-        for operation in groups::METHODS.iter().filter_map(|method| item.get(*method)) {
-            let Some(id) = operation["operationId"].as_str() else { continue };
-            let security = operation.get("security").unwrap_or(&spec["security"]);
-            let token = if names(security, "installationToken") {
-                "Some(crate::TokenKind::Installation)"
-            } else if names(security, "sessionToken") {
-                "Some(crate::TokenKind::Session)"
-            } else {
-                "None"
-            };
-            arms.push_str(&format!("        {id:?} => {token},\n"));
-        }
+    for (_, _, operation) in groups::operations(spec) {
+        let Some(id) = operation["operationId"].as_str() else { continue };
+        let security = operation.get("security").unwrap_or(&spec["security"]);
+        let token = if names(security, "installationToken") {
+            "Some(crate::TokenKind::Installation)"
+        } else if names(security, "sessionToken") {
+            "Some(crate::TokenKind::Session)"
+        } else {
+            "None"
+        };
+        arms.push_str(&format!("        {id:?} => {token},\n"));
     }
     format!(
         "\n/// The token an operation is sent with (`None`: no token, no signature), from the spec's `security`.\n\

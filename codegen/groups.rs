@@ -14,7 +14,7 @@ pub const GROUP_EXTENSION: &str = "x-bunq-group";
 
 const SCHEMAS: &str = "#/components/schemas/";
 /// The keys of a path item that are operations.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// spec/groups.json, read.
 pub struct Groups {
@@ -74,16 +74,17 @@ impl Groups {
     }
 }
 
+/// Every operation of a spec as (method, path, operation), in the spec's order.
+pub fn operations(spec: &Value) -> impl Iterator<Item = (&'static str, &str, &Value)> {
+    spec.get("paths").and_then(Value::as_object).into_iter().flatten().flat_map(|(path, item)| {
+        METHODS.iter().filter_map(move |method| Some((*method, path.as_str(), item.get(*method)?)))
+    })
+}
+
 /// Every operation's (method, path) and group, in the spec's order; an operation no group lists is an error.
 pub fn classify<'s>(spec: &'s Value, groups: &Groups) -> Result<Vec<(&'s str, &'s str, String)>, String> {
-    let paths = spec.get("paths").and_then(Value::as_object).ok_or("the spec has no paths")?;
-    let mut out = Vec::new();
-    for (path, item) in paths {
-        for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
-            out.push((*method, path.as_str(), groups.of(path)?.to_owned()));
-        }
-    }
-    Ok(out)
+    spec.get("paths").and_then(Value::as_object).ok_or("the spec has no paths")?;
+    operations(spec).map(|(method, path, _)| Ok((method, path, groups.of(path)?.to_owned()))).collect()
 }
 
 /// Keeps the operations of core and of the groups `on` accepts, marking each with its group,

@@ -1,7 +1,6 @@
 //! `cargo xtask spec check`: the rules spec/bunq.json must keep, its operation groups, and
 //! progenitor's verdict.
 
-use crate::build_script::groups::METHODS;
 use crate::json::Pointer;
 use serde_json::Value;
 use std::path::Path;
@@ -29,11 +28,8 @@ pub fn run(path: &Path) -> Result<(), String> {
 }
 
 fn operations(doc: &Value) -> impl Iterator<Item = (Pointer, &Value)> {
-    doc.get("paths").and_then(Value::as_object).into_iter().flatten().flat_map(|(path, item)| {
-        METHODS.iter().filter_map(move |method| {
-            item.get(*method).map(|op| (Pointer::root().push("paths").push(path).push(method), op))
-        })
-    })
+    let operations = crate::build_script::groups::operations(doc);
+    operations.map(|(method, path, op)| (Pointer::root().push("paths").push(path).push(method), op))
 }
 
 /// Every broken rule, each naming its JSON pointer.
