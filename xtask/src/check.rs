@@ -15,9 +15,8 @@ pub fn run(path: &Path) -> Result<(), String> {
     if !problems.is_empty() {
         return Err(format!("{}: {} problem(s)\n  {}", path.display(), problems.len(), problems.join("\n  ")));
     }
-    let text_of = |name: &str| crate::read_text(&crate::root().join(name));
-    let groups_json = text_of("spec/groups.json")?;
-    let counts = crate::groups::check(&doc, &groups_json, &text_of("Cargo.toml")?)?;
+    let groups_json = crate::root_text("spec/groups.json")?;
+    let counts = crate::groups::check(&doc, &groups_json, &crate::root_text("Cargo.toml")?)?;
     crate::build_script::generate(&text, &groups_json, &|_| true)
         .map_err(|e| format!("{}: progenitor rejects it: {e}", path.display()))?;
     let operations = operations(&doc).count();

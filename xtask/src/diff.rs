@@ -7,10 +7,7 @@ use std::path::Path;
 const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 
 pub fn run(old: &Path, new: &Path) -> Result<(), String> {
-    let load = |path: &Path| -> Result<Value, String> {
-        serde_json::from_slice(&crate::read(path)?).map_err(|e| format!("{}: not JSON: {e}", path.display()))
-    };
-    print!("{}", report(&load(old)?, &load(new)?));
+    print!("{}", report(&crate::read_json(old)?, &crate::read_json(new)?));
     Ok(())
 }
 

@@ -7,10 +7,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 pub fn run(spec_path: &Path, facts_path: &Path) -> Result<(), String> {
-    let load = |path: &Path| -> Result<Value, String> {
-        serde_json::from_slice(&crate::read(path)?).map_err(|e| format!("{}: not JSON: {e}", path.display()))
-    };
-    let (spec, facts) = (load(spec_path)?, load(facts_path)?);
+    let (spec, facts) = (crate::read_json(spec_path)?, crate::read_json(facts_path)?);
     let (checked, problems, absent) = compare(&spec, &facts);
     for endpoint in &absent {
         println!("note: {endpoint}: the SDK has it, bunq's published document does not (nothing to bind)");

@@ -65,6 +65,16 @@ fn read_text(path: &Path) -> Result<String, String> {
     read(path).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// A JSON file, parsed.
+fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+    serde_json::from_slice(&read(path)?).map_err(|e| format!("{}: not JSON: {e}", path.display()))
+}
+
+/// A file of the workspace, named from its root, as text.
+fn root_text(name: &str) -> Result<String, String> {
+    read_text(&root().join(name))
+}
+
 fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
@@ -97,7 +107,7 @@ fn spec_import(args: &[&str]) -> Result<(), String> {
     let [input] = positional.as_slice() else { return Err(USAGE.to_owned()) };
     let check = found.iter().any(|(flag, _)| *flag == "--check");
     let out = found.iter().find(|(flag, _)| *flag == "--out").and_then(|(_, v)| *v).map(PathBuf::from);
-    let text = |name: &str| import::Input::parse(name, &read_text(&root().join(name))?);
+    let text = |name: &str| import::Input::parse(name, &root_text(name)?);
     let (config, facts) = (text("spec/import.json")?, text("spec/wire-facts.json")?);
     let spec = import::import(&read(Path::new(input))?, &config, &facts)?;
     let target = out.unwrap_or_else(|| root().join("spec/bunq.json"));
@@ -124,10 +134,9 @@ fn codegen(args: &[&str]) -> Result<(), String> {
         return Err(USAGE.to_owned());
     }
     let value = |name: &str| found.iter().find(|(flag, _)| *flag == name).and_then(|(_, v)| *v);
-    let text = |name: &str| read_text(&root().join(name));
     let groups: Option<Vec<&str>> = value("--groups").map(|list| list.split(',').collect());
     let on = |group: &str| groups.as_ref().is_none_or(|g| g.contains(&group));
-    let code = build_script::generate(&text("spec/bunq.json")?, &text("spec/groups.json")?, &on)?;
+    let code = build_script::generate(&root_text("spec/bunq.json")?, &root_text("spec/groups.json")?, &on)?;
     match value("--out") {
         Some(out) => write(Path::new(out), &code),
         None => {
