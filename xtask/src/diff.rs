@@ -22,27 +22,51 @@ pub fn report(old: &Value, new: &Value) -> String {
     let new_names: BTreeSet<&String> = new_schemas.keys().collect();
     section(&mut out, "schemas added", new_names.difference(&old_names));
     section(&mut out, "schemas removed", old_names.difference(&new_names));
-    let mut changed = Vec::new();
-    for name in old_names.intersection(&new_names) {
-        let (before, after) = (fields(&old_schemas[*name]), fields(&new_schemas[*name]));
-        for (field, schema) in &after {
-            match before.get(field) {
-                None => changed.push(format!("{name}.{field}: added ({})", shape(schema))),
-                Some(old) if shape(old) != shape(schema) => {
-                    changed.push(format!("{name}.{field}: {} → {}", shape(old), shape(schema)))
-                }
-                Some(_) => {}
-            }
-        }
-        for field in before.keys().filter(|f| !after.contains_key(*f)) {
-            changed.push(format!("{name}.{field}: removed"));
-        }
-    }
+    let changed = field_changes(old, new);
     section(&mut out, "schema fields changed", changed.iter());
     if out.is_empty() {
         out.push_str("no differences in operations or schema fields\n");
     }
     out
+}
+
+/// A field of a schema both documents have, added, removed or of another type.
+pub struct FieldChange {
+    pub schema: String,
+    pub field: String,
+    /// `added (Amount)`, `removed`, `integer → number`.
+    pub what: String,
+}
+
+impl std::fmt::Display for FieldChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}: {}", self.schema, self.field, self.what)
+    }
+}
+
+/// The field changes of the schemas both documents have, by schema and field.
+pub fn field_changes(old: &Value, new: &Value) -> Vec<FieldChange> {
+    let (old_schemas, new_schemas) = (schemas(old), schemas(new));
+    let mut changed = Vec::new();
+    let names: BTreeSet<&String> = old_schemas.keys().collect();
+    for name in names {
+        let (old_schema, Some(new_schema)) = (&old_schemas[name], new_schemas.get(name)) else { continue };
+        let (before, after) = (fields(old_schema), fields(new_schema));
+        let mut push = |field: &String, what: String| {
+            changed.push(FieldChange { schema: name.clone(), field: field.clone(), what })
+        };
+        for (field, schema) in &after {
+            match before.get(field) {
+                None => push(field, format!("added ({})", shape(schema))),
+                Some(old) if shape(old) != shape(schema) => push(field, format!("{} → {}", shape(old), shape(schema))),
+                Some(_) => {}
+            }
+        }
+        for field in before.keys().filter(|f| !after.contains_key(*f)) {
+            push(field, "removed".to_owned());
+        }
+    }
+    changed
 }
 
 fn section<T: std::fmt::Display>(out: &mut String, heading: &str, lines: impl Iterator<Item = T>) {

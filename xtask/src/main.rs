@@ -3,6 +3,8 @@
 //! - `spec import <bunq-openapi.json> [--out PATH] [--check]`: bunq's document → spec/bunq.json
 //! - `spec check`: lint spec/bunq.json and make sure progenitor accepts it
 //! - `spec diff <old.json> <new.json>`: operations and schema fields added, removed or changed
+//! - `spec impact <old.json> <new.json> [<newer.json> …]`: what each new edition changes in bunq-api's
+//!   Rust API, breaking or additive, with the version bump and a CHANGELOG section
 //! - `spec items`: the item names spec/bunq.json expects are those bunq's SDK reads (spec/wire-facts.json)
 //! - `codegen [--groups a,b] [--out FILE]`: what build.rs generates from spec/bunq.json (every
 //!   operation group unless `--groups` names some; core always)
@@ -12,6 +14,7 @@
 mod check;
 mod diff;
 mod groups;
+mod impact;
 mod import;
 mod items;
 mod json;
@@ -27,6 +30,7 @@ const USAGE: &str = "usage:
   cargo xtask spec import <bunq-openapi.json> [--out PATH] [--check]
   cargo xtask spec check
   cargo xtask spec diff <old.json> <new.json>
+  cargo xtask spec impact <old.json> <new.json> [<newer.json> …]
   cargo xtask spec items [<spec.json>]
   cargo xtask codegen [--groups a,b] [--out FILE]";
 
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
         ["spec", "import", rest @ ..] => spec_import(rest),
         ["spec", "check"] => check::run(&root().join("spec/bunq.json")),
         ["spec", "diff", old, new] => diff::run(Path::new(old), Path::new(new)),
+        ["spec", "impact", editions @ ..] => impact::run(editions),
         ["spec", "items"] => items::run(&root().join("spec/bunq.json"), &root().join("spec/wire-facts.json")),
         ["spec", "items", spec] => items::run(Path::new(spec), &root().join("spec/wire-facts.json")),
         ["codegen", rest @ ..] => codegen(rest),
