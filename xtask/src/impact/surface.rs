@@ -67,10 +67,26 @@ pub fn read(code: &str, spec: &Value) -> Result<Surface, String> {
     let file = syn::parse_file(code).map_err(|e| format!("the generated code does not parse: {e}"))?;
     let mut reader = Reader { spec: Schemas::of(spec), surface: Surface::default(), taken: BTreeSet::new() };
     reader.items(GENERATED, &file.items);
-    let types = user_path(&format!("{GENERATED}::types"));
     let taken = std::mem::take(&mut reader.taken);
-    reader.surface.inputs = taken.into_iter().map(|name| format!("{types}::{name}")).collect();
+    reader.surface.inputs = built(&reader.surface.items, taken);
     Ok(reader.surface)
+}
+
+/// The types a user builds: those a method takes, and the types of their fields, all the way down.
+fn built(items: &BTreeMap<String, Entry>, taken: BTreeSet<String>) -> BTreeSet<String> {
+    let types = user_path(&format!("{GENERATED}::types"));
+    let mut todo: Vec<String> = taken.into_iter().map(|name| format!("{types}::{name}")).collect();
+    let mut inputs = BTreeSet::new();
+    while let Some(path) = todo.pop() {
+        if !items.contains_key(&path) || !inputs.insert(path.clone()) {
+            continue;
+        }
+        let fields = items.range(format!("{path}::")..).take_while(|(p, _)| p.starts_with(&format!("{path}::")));
+        for (_, field) in fields.filter(|(_, e)| e.kind == Kind::Field) {
+            todo.extend(type_names_in(&field.signature).into_iter().map(|name| format!("{types}::{name}")));
+        }
+    }
+    inputs
 }
 
 /// The path a user writes: the crate re-exports `api::types`, `api::handles` and `api::Client` at its root.
@@ -196,7 +212,11 @@ impl Reader {
             self.add(&format!("{module}::{owner}: {text}"), Kind::Impl, String::new(), None);
             return;
         }
-        let owner = format!("{module}::{}", base(&self_type));
+        // `impl crate::ApiContext { … }` in the generated code adds to a type of the crate's root.
+        let owner = match base(&self_type).strip_prefix("crate::") {
+            Some(root) => format!("bunq_api::{root}"),
+            None => format!("{module}::{}", base(&self_type)),
+        };
         for item in &i.items {
             if let syn::ImplItem::Fn(f) = item
                 && public(&f.vis)
