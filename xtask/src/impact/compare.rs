@@ -149,3 +149,16 @@ fn difference(before: &str, after: &str) -> (String, String) {
     };
     (part(&a), part(&b))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::difference;
+
+    #[test]
+    fn a_signature_change_shows_only_what_differs() {
+        let (was, now) = difference("fn(&self, a: A, b: B, c: C) -> R", "fn(&self, a: A, b: X, c: C) -> R");
+        assert_eq!((was.as_str(), now.as_str()), ("…b: B…", "…b: X…"));
+        let (was, now) = difference("fn(&self) -> A", "fn(&self) -> B");
+        assert_eq!((was.as_str(), now.as_str()), ("fn(&self) -> A", "fn(&self) -> B"));
+    }
+}

@@ -257,6 +257,7 @@ fn tokens(item: &impl ToTokens) -> String {
         ("' a", "'a"),
         (",)", ")"),
         (",>", ">"),
+        (",(", ", ("),
     ] {
         out = out.replace(from, to);
     }
@@ -362,4 +363,47 @@ fn schema_text(schema: &Option<(String, bool)>, member: Option<&str>) -> Option<
     let (name, whole) = schema.as_ref()?;
     let part = if *whole { "" } else { " (a part of it)" };
     Some(format!("schema {name}{part}{}", member.unwrap_or_default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_named_as_users_write_them_with_their_origin() {
+        let code = r#"
+            pub mod types {
+                pub struct PaymentStatusDetail { #[serde(rename = "type")] pub type_: ::std::option::Option<::std::string::String>, secret: i64 }
+                pub struct PaymentId(pub i64);
+                impl ::std::convert::From<PaymentId> for i64 { fn from(id: PaymentId) -> i64 { id.0 } }
+                mod hidden { pub struct Nope; }
+            }
+            impl Client {
+                /**Reads one.
+
+Sends a `GET` request to `/payment/{payment_id}`*/
+                pub async fn get_payment<'a>(&'a self, payment_id: &'a types::PaymentId,) -> Result<(), ()> { todo!() }
+            }
+            pub mod handles {
+                impl crate::ApiContext { /// The `/payment`.
+                    pub fn payments(&self) -> Payments<'_> { todo!() } }
+            }
+        "#;
+        let spec = serde_json::json!({ "components": { "schemas": { "Payment": {}, "PaymentId": {} } } });
+        let surface = read(code, &spec).unwrap();
+        let item = |path: &str| surface.items.get(path).unwrap_or_else(|| panic!("no {path} in {:#?}", surface.items));
+        let field = item("bunq_api::types::PaymentStatusDetail::type_");
+        assert_eq!((field.signature.as_str(), field.optional()), ("Option<String>", true));
+        assert_eq!(field.origin.as_deref(), Some("schema Payment (a part of it).type"));
+        assert_eq!(item("bunq_api::types::PaymentId").signature, "(i64)");
+        assert_eq!(item("bunq_api::types::PaymentId").origin.as_deref(), Some("schema PaymentId"));
+        item("bunq_api::types::PaymentId: impl convert::From<PaymentId> for i64");
+        let method = item("bunq_api::Client::get_payment");
+        assert_eq!(method.signature, "async fn<'a>(&'a self, payment_id: &'a types::PaymentId) -> Result<(), ()>");
+        assert_eq!(method.origin.as_deref(), Some("GET /payment/{payment_id}"));
+        assert!(method.sends());
+        assert_eq!(item("bunq_api::ApiContext::payments").origin.as_deref(), Some("/payment"));
+        assert!(!surface.items.keys().any(|k| k.contains("secret") || k.contains("Nope")), "{:#?}", surface.items);
+        assert!(surface.inputs.contains("bunq_api::types::PaymentId"));
+    }
 }
