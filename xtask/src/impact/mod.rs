@@ -114,7 +114,7 @@ mod tests {
     const GROUPS: &str = include_str!("../../../spec/groups.json");
     /// Two hand-made editions in spec/bunq.json's form. The new one makes `NewPayment.description`
     /// required, drops the `REVERSED` payment status, drops the draft-payment listing (and the
-    /// schemas only it used) and adds `Payment.merchant_reference`.
+    /// schemas only it used), adds `Payment.merchant_reference` and renames `get_payment`.
     const OLD: &str = include_str!("../../fixtures/impact/old.json");
     const NEW: &str = include_str!("../../fixtures/impact/new.json");
 
@@ -129,6 +129,11 @@ mod tests {
         let lines: Vec<String> = changes.iter().map(line).collect();
         let draft = "/user/{user_id}/monetary-account/{monetary_account_id}/draft-payment";
         let expected = [
+            // An operation renamed (its operationId): the same bunq operation under another method.
+            (
+                "breaking bunq_api::Client::get_payment: moved to bunq_api::Client::read_payment",
+                format!("GET {}", draft.replace("draft-payment", "payment/{payment_id}")),
+            ),
             // The operation removed: progenitor's method, the handle's way to it, and what only it used.
             ("breaking bunq_api::Client::list_draft_payments: operation removed", format!("GET {draft}")),
             ("breaking bunq_api::handles::MonetaryAccount::draft_payment: method removed", draft.to_owned()),
