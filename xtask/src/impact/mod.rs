@@ -1,6 +1,7 @@
 //! `cargo xtask spec impact <old.json> <new.json> [<newer.json> …]`: what each new edition of bunq's
 //! document changes for code that uses bunq-api. Each edition is imported (spec/import.json,
-//! spec/wire-facts.json) and generated (build.rs, every operation group) as a regeneration would;
+//! spec/wire-facts.json; a spec already imported, such as spec/bunq.json, is taken as it is) and
+//! generated (build.rs, every operation group) as a regeneration would;
 //! `syn` reads the public items of both generated clients, and the report classifies each change as
 //! breaking or additive (the README's semver policy), proposes the version and a CHANGELOG section.
 //! The hand-written part of bunq-api is the same on both sides, so the generated code is the whole
@@ -43,9 +44,11 @@ fn inputs() -> Result<(crate::import::Input, crate::import::Input), String> {
     Ok((text("spec/import.json")?, text("spec/wire-facts.json")?))
 }
 
-/// One of bunq's editions: its document, and the API bunq-api would have, built from it.
+/// One of bunq's editions, or a spec already imported from one (spec/bunq.json: what the current
+/// release was built from), and the API bunq-api has or would have from it.
 pub struct Edition {
-    pub document: Value,
+    /// bunq's document; `None` for an imported spec.
+    pub document: Option<Value>,
     pub api: surface::Surface,
 }
 
@@ -58,10 +61,15 @@ impl Edition {
     ) -> Result<Self, String> {
         let bytes = crate::read(path)?;
         let document = openapi_document(path, &bytes)?;
-        let spec = crate::import::import(&bytes, config, facts)
-            .map_err(|e| format!("{}: the import cannot map this edition: {e}", path.display()))?;
+        let imported = document.pointer("/info/x-upstream").is_some();
+        let spec = if imported {
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else {
+            crate::import::import(&bytes, config, facts)
+                .map_err(|e| format!("{}: the import cannot map this edition: {e}", path.display()))?
+        };
         let api = spec_surface(&spec, groups).map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(Self { document, api })
+        Ok(Self { document: (!imported).then_some(document), api })
     }
 }
 
@@ -95,10 +103,11 @@ fn workspace_version(manifest: &str) -> Result<Version, String> {
     Version::parse(value)
 }
 
-/// An edition's name: the date in its file name (`bunq-openapi-2023-11-24.json` → `2023-11-24`).
+/// An edition's name: the date in bunq's file name (`bunq-openapi-2023-11-24.json` → `2023-11-24`),
+/// or the path as given.
 fn label(path: &str) -> String {
     let stem = Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or(path);
-    stem.strip_prefix("bunq-openapi-").unwrap_or(stem).to_owned()
+    stem.strip_prefix("bunq-openapi-").unwrap_or(path).to_owned()
 }
 
 #[cfg(test)]
@@ -204,6 +213,19 @@ mod tests {
         let new_field = text.find("- `bunq_api::types::Payment::merchant_reference`: new optional field").expect(&text);
         assert!(text.starts_with("## 0.2.0: bunq's OpenAPI edition 2025-04-17\n"), "{text}");
         assert!(breaking < required && required < added && added < new_field, "{text}");
+    }
+
+    #[test]
+    fn an_imported_spec_is_taken_as_it_is() {
+        let (config, facts) = inputs().unwrap();
+        let fixture = |name: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/impact").join(name);
+        let old = Edition::read(&fixture("old.json"), &config, &facts, GROUPS).unwrap();
+        let new = Edition::read(&fixture("new.json"), &config, &facts, GROUPS).unwrap();
+        assert!(old.document.is_none() && new.document.is_none());
+        assert_eq!(compare::changes(&old.api, &new.api), spec_changes(OLD, NEW, GROUPS).unwrap());
+        assert_eq!(report::document_fields(&old, &new, &[]), "");
+        assert_eq!(label("../shared/upstream/bunq-openapi-2025-04-17.json"), "2025-04-17");
+        assert_eq!(label("spec/bunq.json"), "spec/bunq.json");
     }
 
     /// Each bad edition fails with a sentence naming the file and the problem.

@@ -67,8 +67,10 @@ fn line(change: &Change) -> String {
 
 /// Each field change of bunq's document (`spec diff`) and the Rust item it is in bunq-api: changed,
 /// or unchanged because the import already had the field (from the wire facts), or none.
+/// Nothing when either side is an imported spec (its schemas are not bunq's).
 pub fn document_fields(old: &Edition, new: &Edition, changes: &[Change]) -> String {
-    let fields = crate::diff::field_changes(&old.document, &new.document);
+    let (Some(old_document), Some(new_document)) = (&old.document, &new.document) else { return String::new() };
+    let fields = crate::diff::field_changes(old_document, new_document);
     let mut out = format!("bunq's document, field by field ({}):\n", fields.len());
     for field in fields {
         let origin = format!("schema {}.{}", field.schema, field.field);
