@@ -93,6 +93,7 @@ fn removal(entry: &Entry) -> &'static str {
         Kind::Method | Kind::Function if entry.sends() => "operation removed",
         Kind::Method | Kind::Function => "method removed",
         Kind::Impl => "trait impl removed",
+        Kind::Struct | Kind::Enum | Kind::Alias => "type removed",
         _ => "removed",
     }
 }
@@ -114,6 +115,7 @@ fn addition(path: &str, entry: &Entry, new: &Surface) -> (Class, String) {
         Kind::Method | Kind::Function if entry.sends() => (Class::Additive, "new operation".to_owned()),
         Kind::Method | Kind::Function => (Class::Additive, "new method".to_owned()),
         Kind::Impl => (Class::Additive, "new trait impl".to_owned()),
+        Kind::Struct | Kind::Enum | Kind::Alias => (Class::Additive, "new type".to_owned()),
         _ => (Class::Additive, "new".to_owned()),
     }
 }

@@ -146,11 +146,11 @@ mod tests {
             // The operation removed: progenitor's method, the handle's way to it, and what only it used.
             ("breaking bunq_api::Client::list_draft_payments: operation removed", format!("GET {draft}")),
             ("breaking bunq_api::handles::MonetaryAccount::draft_payment: method removed", draft.to_owned()),
-            ("breaking bunq_api::handles::MonetaryAccountDraftPayment: removed", draft.to_owned()),
-            ("breaking bunq_api::types::DraftPayment: removed", "schema DraftPayment".to_owned()),
-            ("breaking bunq_api::types::DraftPaymentId: removed", "schema DraftPaymentId".to_owned()),
-            ("breaking bunq_api::types::DraftPaymentItem: removed", "schema DraftPaymentItem".to_owned()),
-            ("breaking bunq_api::types::DraftPaymentListing: removed", "schema DraftPaymentListing".to_owned()),
+            ("breaking bunq_api::handles::MonetaryAccountDraftPayment: type removed", draft.to_owned()),
+            ("breaking bunq_api::types::DraftPayment: type removed", "schema DraftPayment".to_owned()),
+            ("breaking bunq_api::types::DraftPaymentId: type removed", "schema DraftPaymentId".to_owned()),
+            ("breaking bunq_api::types::DraftPaymentItem: type removed", "schema DraftPaymentItem".to_owned()),
+            ("breaking bunq_api::types::DraftPaymentListing: type removed", "schema DraftPaymentListing".to_owned()),
             // The field made required, in a body the user builds.
             (
                 "breaking bunq_api::types::NewPayment::description: field became required: Option<String> → String",
@@ -213,6 +213,14 @@ mod tests {
         let new_field = text.find("- `bunq_api::types::Payment::merchant_reference`: new optional field").expect(&text);
         assert!(text.starts_with("## 0.2.0: bunq's OpenAPI edition 2025-04-17\n"), "{text}");
         assert!(breaking < required && required < added && added < new_field, "{text}");
+        assert!(
+            text.contains(
+                "\n\n5 × type removed, 1 × enum variant removed, 1 × field became required, 1 × method removed, \
+             1 × moved, 1 × operation removed.\n\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("### Added\n\n1 × new optional field.\n\n"), "{text}");
     }
 
     #[test]

@@ -87,29 +87,45 @@ pub fn document_fields(old: &Edition, new: &Edition, changes: &[Change]) -> Stri
     out
 }
 
-/// A CHANGELOG section for the new version: what a user must change first, then what is new.
+/// A CHANGELOG section for the new version: what a user must change first, then what is new, each
+/// opened by a count of the kinds of change.
 pub fn changelog(version: Version, edition: &str, changes: &[Change]) -> String {
-    let mut out = format!("## {version}: bunq's OpenAPI edition {edition}\n\n");
-    let breaking: Vec<&Change> = changes.iter().filter(|c| c.class == Class::Breaking).collect();
-    let additive: Vec<&Change> = changes.iter().filter(|c| c.class == Class::Additive).collect();
-    if breaking.is_empty() && additive.is_empty() {
-        out.push_str("The generated API is unchanged; `documents::OPENAPI` carries the new edition.\n");
+    let mut out = format!("## {version}: bunq's OpenAPI edition {edition}\n");
+    if changes.is_empty() {
+        out.push_str("\nThe generated API is unchanged; `documents::OPENAPI` carries the new edition.\n");
         return out;
     }
-    if !breaking.is_empty() {
-        out.push_str("### Breaking: code written for the previous version may need changes\n\n");
-        for change in &breaking {
-            out.push_str(&entry(change));
+    let headings = [
+        (Class::Breaking, "Breaking: code written for the previous version may need changes"),
+        (Class::Additive, "Added"),
+    ];
+    for (class, heading) in headings {
+        let these: Vec<&Change> = changes.iter().filter(|c| c.class == class).collect();
+        if these.is_empty() {
+            continue;
         }
-        out.push('\n');
-    }
-    if !additive.is_empty() {
-        out.push_str("### Added\n\n");
-        for change in &additive {
+        out.push_str(&format!("\n### {heading}\n\n{}.\n\n", kinds(&these)));
+        for change in these {
             out.push_str(&entry(change));
         }
     }
     out
+}
+
+/// `12 operations removed, 3 fields became required, …`: the kinds of change, most first.
+fn kinds(changes: &[&Change]) -> String {
+    let mut counts: Vec<(usize, &str)> = Vec::new();
+    for change in changes {
+        let kind = change.what.split(": ").next().unwrap_or(&change.what);
+        let kind = if kind.starts_with("moved to ") { "moved" } else { kind };
+        match counts.iter_mut().find(|(_, k)| *k == kind) {
+            Some((n, _)) => *n += 1,
+            None => counts.push((1, kind)),
+        }
+    }
+    counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let parts: Vec<String> = counts.iter().map(|(n, kind)| format!("{n} × {kind}")).collect();
+    parts.join(", ")
 }
 
 fn entry(change: &Change) -> String {
