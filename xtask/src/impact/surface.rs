@@ -28,7 +28,7 @@ pub enum Kind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     pub kind: Kind,
-    /// Its signature (a field's type, a method's parameters and result, a struct's fields).
+    /// Its signature (a field's type, a method's parameters and result, a tuple struct's fields).
     pub signature: String,
     /// The bunq path or schema it comes from, when it comes from one.
     pub origin: Option<String>,
@@ -123,6 +123,16 @@ impl Reader {
                         self.items(&path, inner);
                     }
                 }
+                // A private module's trait impls for public types are public all the same
+                // (`mod envelopes { impl crate::Envelope for types::PaymentListing … }`).
+                syn::Item::Mod(m) => {
+                    let inner = m.content.iter().flat_map(|(_, items)| items);
+                    for i in inner.filter_map(|item| if let syn::Item::Impl(i) = item { Some(i) } else { None }) {
+                        if i.trait_.is_some() {
+                            self.implementation(module, i);
+                        }
+                    }
+                }
                 syn::Item::Struct(s) if public(&s.vis) => self.structure(module, s),
                 syn::Item::Enum(e) if public(&e.vis) => self.enumeration(module, e),
                 syn::Item::Fn(f) if public(&f.vis) => {
@@ -201,22 +211,30 @@ impl Reader {
 
     fn implementation(&mut self, module: &str, i: &syn::ItemImpl) {
         let self_type = tokens(&i.self_ty);
-        let base = |ty: &str| ty.split('<').next().unwrap_or(ty).to_owned();
+        // `Payment` is the module's own; `types::Payment` is named from the generated root (the
+        // generated modules `use super::types`); `crate::ApiContext` is the crate's.
+        let base = |ty: &str| {
+            let ty = ty.split('<').next().unwrap_or(ty);
+            match ty.strip_prefix("crate::") {
+                Some(root) => format!("bunq_api::{root}"),
+                None if ty.contains("::") => format!("{GENERATED}::{ty}"),
+                None => format!("{module}::{ty}"),
+            }
+        };
         if let Some((_, trait_path, _)) = &i.trait_ {
             let trait_path = tokens(trait_path);
             // `impl From<PaymentId> for i64` belongs to PaymentId: the item the user's code names.
-            let own = self_type.starts_with(|c: char| c.is_ascii_uppercase());
-            let owner = if own { Some(base(&self_type)) } else { type_names_in(&trait_path).pop() };
+            // Ours: a type of this module, of the generated modules or of the crate (not `i64`,
+            // not `serde_json::Map`).
+            let local = ["types::", "handles::", "crate::"].iter().any(|p| self_type.starts_with(p));
+            let own = local || (!self_type.contains("::") && self_type.starts_with(|c: char| c.is_ascii_uppercase()));
+            let owner = if own { Some(base(&self_type)) } else { type_names_in(&trait_path).pop().map(|t| base(&t)) };
             let Some(owner) = owner else { return };
             let text = format!("impl{} {trait_path} for {self_type}", tokens(&i.generics));
-            self.add(&format!("{module}::{owner}: {text}"), Kind::Impl, String::new(), None);
+            self.add(&format!("{owner}: {text}"), Kind::Impl, String::new(), None);
             return;
         }
-        // `impl crate::ApiContext { … }` in the generated code adds to a type of the crate's root.
-        let owner = match base(&self_type).strip_prefix("crate::") {
-            Some(root) => format!("bunq_api::{root}"),
-            None => format!("{module}::{}", base(&self_type)),
-        };
+        let owner = base(&self_type);
         for item in &i.items {
             if let syn::ImplItem::Fn(f) = item
                 && public(&f.vis)
@@ -376,8 +394,12 @@ mod tests {
                 pub struct PaymentStatusDetail { #[serde(rename = "type")] pub type_: ::std::option::Option<::std::string::String>, secret: i64 }
                 pub struct PaymentId(pub i64);
                 impl ::std::convert::From<PaymentId> for i64 { fn from(id: PaymentId) -> i64 { id.0 } }
+                impl ::std::convert::From<PaymentStatusDetail> for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                    fn from(_: PaymentStatusDetail) -> Self { todo!() }
+                }
                 mod hidden { pub struct Nope; }
             }
+            mod envelopes { use super::types; impl crate::Envelope for types::PaymentId {} }
             impl Client {
                 /**Reads one.
 
@@ -398,6 +420,9 @@ Sends a `GET` request to `/payment/{payment_id}`*/
         assert_eq!(item("bunq_api::types::PaymentId").signature, "(i64)");
         assert_eq!(item("bunq_api::types::PaymentId").origin.as_deref(), Some("schema PaymentId"));
         item("bunq_api::types::PaymentId: impl convert::From<PaymentId> for i64");
+        item("bunq_api::types::PaymentId: impl crate::Envelope for types::PaymentId");
+        let map = "bunq_api::types::PaymentStatusDetail: impl convert::From<PaymentStatusDetail> for serde_json::Map<";
+        assert!(surface.items.keys().any(|k| k.starts_with(map)), "{:#?}", surface.items);
         let method = item("bunq_api::Client::get_payment");
         assert_eq!(method.signature, "async fn<'a>(&'a self, payment_id: &'a types::PaymentId) -> Result<(), ()>");
         assert_eq!(method.origin.as_deref(), Some("GET /payment/{payment_id}"));
