@@ -35,10 +35,14 @@ pub fn changes(old: &Surface, new: &Surface) -> Vec<Change> {
     // The same bunq operation or schema under another Rust name: moved or renamed.
     for old_path in removed.iter().filter(|p| !under_whole(p)) {
         let before = &old.items[*old_path];
-        let Some(origin) = before.origin.as_ref().filter(|_| movable(before.kind)) else { continue };
+        let Some(origin) = before.origin.as_ref().filter(|o| movable(before.kind) && !o.contains("(a part of it)"))
+        else {
+            continue;
+        };
         let twin = added.iter().find(|p| {
             let after = &new.items[**p];
-            !moved.contains(*p) && after.kind == before.kind && after.origin.as_ref() == Some(origin)
+            let same = after.kind == before.kind && after.origin.as_ref() == Some(origin);
+            same && !moved.contains(*p) && client(p) == client(old_path)
         });
         if let Some(new_path) = twin {
             moved.insert(*new_path);
@@ -81,7 +85,14 @@ fn ancestors(path: &str) -> impl Iterator<Item = &str> {
     }))
 }
 
-/// Kinds whose origin names them alone: two of them with one origin are one thing renamed.
+/// progenitor's `Client` methods and the handles' methods share their operations' origins; a move
+/// stays on one side.
+fn client(path: &str) -> bool {
+    path.starts_with("bunq_api::Client::")
+}
+
+/// Kinds whose origin names them alone: two of them with one origin are one thing renamed (an
+/// origin shared by the types typify makes from parts of a schema does not count).
 fn movable(kind: Kind) -> bool {
     matches!(kind, Kind::Method | Kind::Function | Kind::Struct | Kind::Enum)
 }
