@@ -1,6 +1,6 @@
 //! `Envelope`, `Listing` and `Created` for every envelope type of the spec: how its items unwrap.
 
-use super::model::Model;
+use crate::model::Model;
 
 /// The impls, as Rust source for a module that sees `types`.
 pub fn generate(model: &Model) -> String {

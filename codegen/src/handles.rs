@@ -5,8 +5,8 @@
 //! `context.user(u).monetary_account(m).payment(p)` (an item handle with `get`/`update`/`delete`)
 //! and `…monetary_account(m).payments()` (a collection handle with `list`/`create`).
 
-use super::model::{Answer, Body, Envelope, Model, Operation, Segment};
-use super::words::{Verb, pascal, plural, snake};
+use crate::model::{Answer, Body, Envelope, Model, Operation, Segment};
+use crate::words::{Verb, pascal, plural, snake};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A resource of the path tree: a collection (path ending in a name) or an item (ending in an id).

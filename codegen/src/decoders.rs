@@ -1,7 +1,7 @@
 //! `decode_answer(operation_id, body)`: an answer body decoded into the generated type its
 //! operation answers with. For tests and the sandbox, which hold answers to the client's types.
 
-use super::model::{Answer, Model};
+use crate::model::{Answer, Model};
 
 pub fn generate(model: &Model) -> String {
     let mut arms = String::new();

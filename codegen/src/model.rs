@@ -1,7 +1,7 @@
 //! The operations of spec/bunq.json as the generators need them: verb, typed path, body, and
 //! how the answer unwraps. Read once from the spec's JSON.
 
-pub use super::words::Verb;
+pub use crate::words::Verb;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -166,9 +166,9 @@ impl Model {
                     answer,
                     page_id,
                     feature: op
-                        .get(super::groups::GROUP_EXTENSION)
+                        .get(crate::groups::GROUP_EXTENSION)
                         .and_then(Value::as_str)
-                        .filter(|g| *g != super::groups::CORE)
+                        .filter(|g| *g != crate::groups::CORE)
                         .map(str::to_owned),
                 });
             }
