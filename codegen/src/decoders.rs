@@ -2,22 +2,27 @@
 //! operation answers with. For tests and the sandbox, which hold answers to the client's types.
 
 use crate::model::{Answer, Model};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
 
-pub fn generate(model: &Model) -> String {
-    let mut arms = String::new();
-    for op in &model.operations {
-        if let Answer::Envelope(envelope) = &op.answer {
-            arms.push_str(&format!(
-                "{:?} => Some(serde_json::from_slice::<types::{envelope}>(body).map(drop)),\n",
-                op.id
-            ));
+pub fn generate(model: &Model) -> TokenStream {
+    let (ids, envelopes): (Vec<&str>, Vec<syn::Ident>) = model
+        .operations
+        .iter()
+        .filter_map(|op| match &op.answer {
+            Answer::Envelope(envelope) => Some((op.id.as_str(), format_ident!("{envelope}"))),
+            Answer::Bytes => None,
+        })
+        .unzip();
+    quote! {
+        /// Decodes an answer body of `operation_id` into the type its operation answers with; `None`
+        /// for an operation that answers a file, or one the spec does not have.
+        #[doc(hidden)]
+        pub fn decode_answer(operation_id: &str, body: &[u8]) -> Option<Result<(), serde_json::Error>> {
+            match operation_id {
+                #( #ids => Some(serde_json::from_slice::<types::#envelopes>(body).map(drop)), )*
+                _ => None,
+            }
         }
     }
-    format!(
-        "/// Decodes an answer body of `operation_id` into the type its operation answers with; `None`\n\
-         /// for an operation that answers a file, or one the spec does not have.\n\
-         #[doc(hidden)]\n\
-         pub fn decode_answer(operation_id: &str, body: &[u8]) -> Option<Result<(), serde_json::Error>> {{\n\
-         match operation_id {{\n{arms}_ => None,\n}}\n}}\n"
-    )
 }

@@ -7,6 +7,8 @@
 
 use crate::model::{Answer, Body, Envelope, Model, Operation, Segment};
 use crate::words::{Verb, pascal, plural, snake};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A resource of the path tree: a collection (path ending in a name) or an item (ending in an id).
@@ -71,7 +73,8 @@ fn parent(segments: &[Segment]) -> &[Segment] {
     }
 }
 
-pub fn generate(model: &Model) -> Result<String, String> {
+/// The handles and the context's entry points, for a module that sees `Client` and `types`.
+pub fn generate(model: &Model) -> Result<TokenStream, String> {
     // Every path an operation ends on, and every item on the way to one, is a node.
     let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
     for (index, op) in model.operations.iter().enumerate() {
@@ -160,47 +163,54 @@ pub fn generate(model: &Model) -> Result<String, String> {
         }
         children.entry(parent_key).or_default().push(k.clone());
     }
-    let mut code = String::new();
-    for (k, node) in &nodes {
-        code.push_str(&node_code(model, node, &type_names[k], children.get(k), &nodes, &accessor, &type_names)?);
-    }
+    let handles = nodes
+        .iter()
+        .map(|(k, node)| node_code(model, node, &type_names[k], children.get(k), &nodes, &accessor, &type_names))
+        .collect::<Result<Vec<_>, _>>()?;
     // The entry points, on the context.
-    code.push_str("impl crate::ApiContext {\n");
-    for child in children.get("").into_iter().flatten() {
-        code.push_str(&accessor_code(&nodes[child], &accessor[child], &type_names[child], "self.client()"));
-    }
-    code.push_str("}\n");
-    Ok(code)
+    let entries = children.get("").into_iter().flatten().map(|child| {
+        let client = quote!(self.client());
+        accessor_code(&nodes[child], &accessor[child], &type_names[child], &client, &lifetime("'_"))
+    });
+    Ok(quote! {
+        #(#handles)*
+        impl crate::ApiContext {
+            #(#entries)*
+        }
+    })
+}
+
+fn lifetime(name: &str) -> syn::Lifetime {
+    syn::Lifetime::new(name, Span::call_site())
 }
 
 /// docs.rs's note on an item only a cargo feature builds.
-fn feature_note(feature: Option<&str>) -> String {
-    feature.map(|f| format!("#[cfg_attr(docsrs, doc(cfg(feature = {f:?})))]\n")).unwrap_or_default()
+fn feature_note(feature: Option<&str>) -> Option<TokenStream> {
+    feature.map(|f| quote!(#[cfg_attr(docsrs, doc(cfg(feature = #f)))]))
 }
 
-fn accessor_code(child: &Node, name: &str, type_name: &str, client: &str) -> String {
+/// The method reaching `child` from its parent: the handle borrows `client` for `life`.
+fn accessor_code(child: &Node, name: &str, type_name: &str, client: &TokenStream, life: &syn::Lifetime) -> TokenStream {
     let path = key(&child.segments);
+    let what = child.literal().replace('-', " ");
     let note = feature_note(child.feature());
-    let mut fields: Vec<String> = child.params().map(|(p, _, _)| format!("{p}: self.{p}.clone()")).collect();
-    let mut args = String::new();
-    if child.is_item() {
-        let (param, ty, _) = child.params().last().expect("an item has an id");
-        fields.pop();
-        fields.push(param.to_owned());
-        args = format!(", {param}: types::{ty}");
-        return format!(
-            "/// The {} with this id: `/{path}`.\n{note}\
-             pub fn {name}(&self{args}) -> {type_name}<'_> {{ {type_name} {{ client: {client}, {} }} }}\n",
-            child.literal().replace('-', " "),
-            fields.join(", ")
-        );
+    let (name, type_name) = (format_ident!("{name}"), format_ident!("{type_name}"));
+    let params: Vec<_> = child.params().map(|(p, ty, _)| (format_ident!("{p}"), format_ident!("{ty}"))).collect();
+    // An item's accessor takes its own id; every other id is copied from the parent.
+    let (doc, id, copied) = match (child.is_item(), params.split_last()) {
+        (true, Some(((id, ty), parents))) => (format!(" The {what} with this id: `/{path}`."), Some((id, ty)), parents),
+        _ => (format!(" The {what}: `/{path}`."), None, params.as_slice()),
+    };
+    let copied: Vec<_> = copied.iter().map(|(p, _)| p).collect();
+    let id_param = id.map(|(id, ty)| quote!(, #id: types::#ty));
+    let id_field = id.map(|(id, _)| id);
+    quote! {
+        #[doc = #doc]
+        #note
+        pub fn #name(&self #id_param) -> #type_name<#life> {
+            #type_name { client: #client, #(#copied: self.#copied.clone(),)* #id_field }
+        }
     }
-    format!(
-        "/// The {}: `/{path}`.\n{note}\
-         pub fn {name}(&self{args}) -> {type_name}<'_> {{ {type_name} {{ client: {client}, {} }} }}\n",
-        child.literal().replace('-', " "),
-        fields.join(", ")
-    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -212,48 +222,63 @@ fn node_code(
     nodes: &BTreeMap<String, Node>,
     accessor: &BTreeMap<String, String>,
     type_names: &BTreeMap<String, String>,
-) -> Result<String, String> {
+) -> Result<TokenStream, String> {
     let path = key(&node.segments);
-    let copy = node.params().all(|(_, _, copy)| copy);
-    let derives = if copy { "Clone, Copy, Debug" } else { "Clone, Debug" };
-    let fields: String = node.params().map(|(p, ty, _)| format!("{p}: types::{ty},\n")).collect();
-    let kind = if node.is_item() { "One" } else { "The" };
+    let derives = match node.params().all(|(_, _, copy)| copy) {
+        true => quote!(Clone, Copy, Debug),
+        false => quote!(Clone, Debug),
+    };
+    let fields = node.params().map(|(p, ty, _)| {
+        let (p, ty) = (format_ident!("{p}"), format_ident!("{ty}"));
+        quote!(#p: types::#ty,)
+    });
+    let doc = format!(" {} `/{path}`.", if node.is_item() { "One" } else { "The" });
     let note = feature_note(node.feature());
-    let mut code = format!(
-        "/// {kind} `/{path}`.\n{note}#[derive({derives})]\npub struct {type_name}<'a> {{\nclient: &'a Client,\n{fields}}}\n"
-    );
-    code.push_str(&format!("impl<'a> {type_name}<'a> {{\n"));
-    for child in children.into_iter().flatten() {
-        let accessor_fn = accessor_code(&nodes[child], &accessor[child], &type_names[child], "self.client");
-        // Children borrow the client for 'a, not for the parent handle's borrow.
-        code.push_str(&accessor_fn.replace("<'_>", "<'a>"));
-    }
+    // Children borrow the client for 'a, not for the parent handle's borrow.
+    let (client, life) = (quote!(self.client), lifetime("'a"));
+    let accessors = children
+        .into_iter()
+        .flatten()
+        .map(|child| accessor_code(&nodes[child], &accessor[child], &type_names[child], &client, &life));
     let mut verbs = BTreeSet::new();
-    let mut extra = String::new();
+    let (mut methods, mut impls) = (Vec::new(), Vec::new());
     for &index in &node.operations {
         let op = &model.operations[index];
         if !verbs.insert(op.verb) {
             return Err(format!("`/{path}` has two operations of one kind ({})", op.id));
         }
-        let (method, impls) = operation_code(model, op, type_name)?;
+        let (method, extra) = operation_code(model, op, type_name)?;
         // Noted once on the handle when everything under it needs the same feature.
-        if node.feature().is_none() {
-            code.push_str(&feature_note(op.feature.as_deref()));
-        }
-        code.push_str(&method);
-        extra.push_str(&impls);
+        let note = node.feature().is_none().then(|| feature_note(op.feature.as_deref())).flatten();
+        methods.push(quote!(#note #method));
+        impls.push(extra);
     }
-    code.push_str("}\n");
-    code.push_str(&extra);
-    Ok(code)
+    let type_name = format_ident!("{type_name}");
+    Ok(quote! {
+        #[doc = #doc]
+        #note
+        #[derive(#derives)]
+        pub struct #type_name<'a> {
+            client: &'a Client,
+            #(#fields)*
+        }
+        impl<'a> #type_name<'a> {
+            #(#accessors)*
+            #(#methods)*
+        }
+        #(#impls)*
+    })
 }
 
 /// The arguments of progenitor's method for the path's ids.
-fn path_args(op: &Operation) -> Vec<String> {
+fn path_args(op: &Operation) -> Vec<TokenStream> {
     op.segments
         .iter()
         .filter_map(|s| match s {
-            Segment::Param { name, .. } => Some(format!("&self.{name}")),
+            Segment::Param { name, .. } => {
+                let name = format_ident!("{name}");
+                Some(quote!(&self.#name))
+            }
             Segment::Literal(_) => None,
         })
         .collect()
@@ -267,89 +292,111 @@ fn envelope<'m>(model: &'m Model, op: &Operation) -> Option<&'m Envelope> {
 }
 
 /// One method (and, for listings, the `Collection` impl).
-fn operation_code(model: &Model, op: &Operation, type_name: &str) -> Result<(String, String), String> {
-    let raw = &op.id;
+fn operation_code(model: &Model, op: &Operation, type_name: &str) -> Result<(TokenStream, TokenStream), String> {
+    let raw = format_ident!("{}", op.id);
     let http = format!("`{} {}`", op.method, op.path);
     let mut args = path_args(op);
-    let (params, body_arg) = match &op.body {
-        Body::None => (String::new(), None),
-        Body::Json(ty) => (format!(", body: &types::{ty}"), Some("body".to_owned())),
-        Body::Upload => (
-            ", content_type: &str, description: &str, bytes: impl Into<Vec<u8>>".to_owned(),
-            Some("bytes.into()".to_owned()),
-        ),
+    let params = match &op.body {
+        Body::None => quote!(),
+        Body::Json(ty) => {
+            let ty = format_ident!("{ty}");
+            args.push(quote!(body));
+            quote!(, body: &types::#ty)
+        }
+        Body::Upload => {
+            args.extend([quote!(description), quote!(bytes.into())]);
+            quote!(, content_type: &str, description: &str, bytes: impl Into<Vec<u8>>)
+        }
     };
-    if matches!(op.body, Body::Upload) {
-        args.push("description".into());
-    }
-    if let Some(body) = body_arg {
-        args.push(body);
-    }
-    let call = format!("self.client.{raw}({})", args.join(", "));
+    let call = quote!(self.client.#raw(#(#args),*));
     let call = match op.body {
-        Body::Upload => format!("crate::upload(content_type, {call})"),
+        Body::Upload => quote!(crate::upload(content_type, #call)),
         _ => call,
     };
     let env = envelope(model, op);
+    let item = env.map(|env| format_ident!("{}", env.item));
+    let doc = |what: &str| format!(" {http}: {what}");
     let method = match (op.verb, env) {
-        (Verb::List, Some(env)) => {
-            let page_id = op.page_id.as_ref().ok_or(format!("{raw}: a listing without a page id"))?;
-            let item = &env.item;
-            let method = format!(
-                "/// {http}: a page of them, newest first; `.stream()` walks every item.\n\
-                 pub fn list(&self) -> crate::List<'a, Self> {{ crate::List::new(self.clone()) }}\n"
-            );
-            let fetch_args = path_args(op).join(", ");
-            let impls = format!(
-                "impl crate::Collection for {type_name}<'_> {{\n\
-                 type Item = types::{item};\n\
-                 type Id = types::{page_id};\n\
-                 fn fetch(&self, count: Option<u32>, newer: Option<types::{page_id}>, older: Option<types::{page_id}>) \
-                 -> crate::PageFuture<'_, types::{item}> {{\n\
-                 Box::pin(async move {{\n\
-                 let answer = self.client.{raw}({fetch_args}{sep}count, newer.as_ref(), older.as_ref()).await?;\n\
-                 Ok(crate::RawPage::from(answer.into_inner()))\n\
-                 }})\n\
-                 }}\n\
-                 }}\n",
-                sep = if fetch_args.is_empty() { "" } else { ", " }
-            );
+        (Verb::List, Some(_)) => {
+            let page_id = op.page_id.as_ref().ok_or(format!("{}: a listing without a page id", op.id))?;
+            let page_id = format_ident!("{page_id}");
+            let doc = doc("a page of them, newest first; `.stream()` walks every item.");
+            let method = quote! {
+                #[doc = #doc]
+                pub fn list(&self) -> crate::List<'a, Self> { crate::List::new(self.clone()) }
+            };
+            let (fetch_args, type_name) = (path_args(op), format_ident!("{type_name}"));
+            let impls = quote! {
+                impl crate::Collection for #type_name<'_> {
+                    type Item = types::#item;
+                    type Id = types::#page_id;
+                    fn fetch(&self, count: Option<u32>, newer: Option<types::#page_id>, older: Option<types::#page_id>)
+                        -> crate::PageFuture<'_, types::#item> {
+                        Box::pin(async move {
+                            let answer = self.client.#raw(#(#fetch_args,)* count, newer.as_ref(), older.as_ref()).await?;
+                            Ok(crate::RawPage::from(answer.into_inner()))
+                        })
+                    }
+                }
+            };
             return Ok((method, impls));
         }
-        (Verb::Get, None) => format!(
-            "/// {http}: the file's bytes.\n\
-             pub async fn get(&self) -> crate::Result<Vec<u8>> {{ crate::file_bytes({call}.await?).await }}\n"
-        ),
-        (Verb::Get, Some(env)) => format!(
-            "/// {http}: reads it.\n\
-             pub async fn get(&self) -> crate::Result<types::{item}> {{ crate::Envelope::into_first({call}.await?.into_inner()) }}\n",
-            item = env.item
-        ),
+        (Verb::Get, None) => {
+            let doc = doc("the file's bytes.");
+            quote! {
+                #[doc = #doc]
+                pub async fn get(&self) -> crate::Result<Vec<u8>> { crate::file_bytes(#call.await?).await }
+            }
+        }
+        (Verb::Get, Some(_)) => {
+            let doc = doc("reads it.");
+            quote! {
+                #[doc = #doc]
+                pub async fn get(&self) -> crate::Result<types::#item> { crate::Envelope::into_first(#call.await?.into_inner()) }
+            }
+        }
         (Verb::Create, Some(env)) => match &env.created {
-            Some((id, _)) => format!(
-                "/// {http}: creates one; answers its id.\n\
-                 pub async fn create(&self{params}) -> crate::Result<{id}> {{ crate::Created::id(&{call}.await?.into_inner()) }}\n"
-            ),
-            None if env.unwrap == "x" => format!(
-                "/// {http}: creates one; answers every item bunq gave back.\n\
-                 pub async fn create(&self{params}) -> crate::Result<Vec<types::{item}>> {{ Ok(crate::Envelope::into_items({call}.await?.into_inner())) }}\n",
-                item = env.item
-            ),
-            None => format!(
-                "/// {http}: creates one; answers what bunq made.\n\
-                 pub async fn create(&self{params}) -> crate::Result<types::{item}> {{ crate::Envelope::into_first({call}.await?.into_inner()) }}\n",
-                item = env.item
-            ),
+            Some(created) => {
+                let (doc, id) = (doc("creates one; answers its id."), created.ty.tokens());
+                quote! {
+                    #[doc = #doc]
+                    pub async fn create(&self #params) -> crate::Result<#id> { crate::Created::id(&#call.await?.into_inner()) }
+                }
+            }
+            None if env.field.is_none() => {
+                let doc = doc("creates one; answers every item bunq gave back.");
+                quote! {
+                    #[doc = #doc]
+                    pub async fn create(&self #params) -> crate::Result<Vec<types::#item>> {
+                        Ok(crate::Envelope::into_items(#call.await?.into_inner()))
+                    }
+                }
+            }
+            None => {
+                let doc = doc("creates one; answers what bunq made.");
+                quote! {
+                    #[doc = #doc]
+                    pub async fn create(&self #params) -> crate::Result<types::#item> {
+                        crate::Envelope::into_first(#call.await?.into_inner())
+                    }
+                }
+            }
         },
-        (Verb::Update, _) => format!(
-            "/// {http}: changes it.\n\
-             pub async fn update(&self{params}) -> crate::Result<()> {{ {call}.await?; Ok(()) }}\n"
-        ),
-        (Verb::Delete, _) => format!(
-            "/// {http}: deletes it.\n\
-             pub async fn delete(&self{params}) -> crate::Result<()> {{ {call}.await?; Ok(()) }}\n"
-        ),
-        (verb, None) => return Err(format!("{raw}: a {verb:?} answering a file")),
+        (Verb::Update, _) => {
+            let doc = doc("changes it.");
+            quote! {
+                #[doc = #doc]
+                pub async fn update(&self #params) -> crate::Result<()> { #call.await?; Ok(()) }
+            }
+        }
+        (Verb::Delete, _) => {
+            let doc = doc("deletes it.");
+            quote! {
+                #[doc = #doc]
+                pub async fn delete(&self #params) -> crate::Result<()> { #call.await?; Ok(()) }
+            }
+        }
+        (verb, None) => return Err(format!("{}: a {verb:?} answering a file", op.id)),
     };
-    Ok((method, String::new()))
+    Ok((method, TokenStream::new()))
 }

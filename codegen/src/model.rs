@@ -55,12 +55,31 @@ pub struct Operation {
 pub struct Envelope {
     /// The type one item unwraps to.
     pub item: String,
-    /// The expression unwrapping an item `x`.
-    pub unwrap: String,
+    /// The one field an item unwraps through (`None`: the item is what it holds).
+    pub field: Option<String>,
     /// Listings carry `Pagination`.
     pub listing: bool,
-    /// Creates answering an id: (its type, the expression reading it from an item `x`).
-    pub created: Option<(String, String)>,
+    /// Creates answering an id: its type, and the field of the unwrapped item holding it.
+    pub created: Option<CreatedId>,
+}
+
+/// The id a create answers.
+#[derive(Clone, Debug)]
+pub struct CreatedId {
+    pub ty: IdType,
+    /// `id` or `uuid`.
+    pub field: &'static str,
+}
+
+/// The type of an id.
+#[derive(Clone, Debug)]
+pub enum IdType {
+    /// An id schema of the spec (`PaymentId`, …).
+    Schema(String),
+    /// A bare integer.
+    Integer,
+    /// A bare string.
+    Text,
 }
 
 /// The spec, as the generators read it.
@@ -191,7 +210,7 @@ impl Model {
             .filter(|props| props.len() == 1 && item_schema.get("oneOf").is_none())
             .and_then(|props| props.iter().next());
         let Some((key, target)) = single else {
-            return Ok(Envelope { item: item.clone(), unwrap: "x".into(), listing, created: None });
+            return Ok(Envelope { item: item.clone(), field: None, listing, created: None });
         };
         let target = schema_name(target.get("$ref").ok_or(format!("`{item}`: the item is not a reference"))?)
             .ok_or(format!("`{item}`: bad reference"))?;
@@ -201,14 +220,14 @@ impl Model {
                 let inner = if key == "Id" { "id" } else { "uuid" };
                 let id = schemas.get(&target).and_then(|s| s.pointer(&format!("/properties/{inner}")));
                 let ty = match id.and_then(|s| s.get("$ref")).and_then(schema_name) {
-                    Some(ty) => format!("types::{ty}"),
-                    None if key == "Id" => "i64".into(),
-                    None => "String".into(),
+                    Some(ty) => IdType::Schema(ty),
+                    None if key == "Id" => IdType::Integer,
+                    None => IdType::Text,
                 };
-                Some((ty, format!("x.{field}.{inner}")))
+                Some(CreatedId { ty, field: inner })
             }
             _ => None,
         };
-        Ok(Envelope { item: target, unwrap: format!("x.{field}"), listing, created })
+        Ok(Envelope { item: target, field: Some(field), listing, created })
     }
 }

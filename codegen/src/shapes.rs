@@ -7,6 +7,8 @@
 //! - bunq writes an empty list as `null` as often as `[]` (recorded callbacks do both). Every
 //!   list field reads `null` as empty.
 
+use proc_macro2::TokenStream;
+use quote::quote;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -40,21 +42,24 @@ fn structs(file: &mut syn::File) -> Result<impl Iterator<Item = &mut syn::ItemSt
     }))
 }
 
-/// Reads a list that may be `null` as empty (`deserialize_with` of every list field).
-pub const NULL_AS_EMPTY: &str = "
-/// Reads a list bunq may write as `null` as an empty list.
-#[doc(hidden)]
-pub fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    T: ::serde::Deserialize<'de>,
-{
-    let list: ::std::option::Option<::std::vec::Vec<T>> = ::serde::Deserialize::deserialize(deserializer)?;
-    ::std::result::Result::Ok(list.unwrap_or_default())
+/// `null_as_empty`, for the module holding `types`: reads a list that may be `null` as empty
+/// (`deserialize_with` of every list field).
+pub fn null_as_empty() -> TokenStream {
+    quote! {
+        /// Reads a list bunq may write as `null` as an empty list.
+        #[doc(hidden)]
+        pub fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+            T: ::serde::Deserialize<'de>,
+        {
+            let list: ::std::option::Option<::std::vec::Vec<T>> = ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(list.unwrap_or_default())
+        }
+    }
 }
-";
 
-/// Every `Vec` field of `types` reads `null` as empty (with [`NULL_AS_EMPTY`], in the parent module).
+/// Every `Vec` field of `types` reads `null` as empty (with [`null_as_empty`], in the parent module).
 pub fn null_lists(file: &mut syn::File) -> Result<(), String> {
     for item in structs(file)? {
         for field in item.fields.iter_mut() {
