@@ -7,6 +7,7 @@
 //! - bunq writes an empty list as `null` as often as `[]` (recorded callbacks do both). Every
 //!   list field reads `null` as empty.
 
+use crate::model::is_container;
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
@@ -15,18 +16,7 @@ use std::collections::BTreeSet;
 /// The schemas that are polymorphic containers: every property an UpperCamelCase reference.
 pub fn containers(spec: &Value) -> BTreeSet<String> {
     let schemas = spec.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten();
-    schemas
-        .filter(|(_, schema)| {
-            let props = schema.get("properties").and_then(Value::as_object);
-            props.is_some_and(|props| {
-                !props.is_empty()
-                    && props.iter().all(|(key, prop)| {
-                        key.starts_with(|c: char| c.is_ascii_uppercase()) && prop.get("$ref").is_some()
-                    })
-            })
-        })
-        .map(|(name, _)| name.clone())
-        .collect()
+    schemas.filter(|(_, schema)| is_container(schema)).map(|(name, _)| name.clone()).collect()
 }
 
 /// The structs of progenitor's `types` module.

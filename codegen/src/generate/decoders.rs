@@ -10,7 +10,7 @@ pub fn generate(model: &Model) -> TokenStream {
         .operations
         .iter()
         .filter_map(|op| match &op.answer {
-            Answer::Envelope(envelope) => Some((op.id.as_str(), format_ident!("{envelope}"))),
+            Answer::Envelope { schema, .. } => Some((op.id.as_str(), format_ident!("{schema}"))),
             Answer::Bytes => None,
         })
         .unzip();

@@ -22,7 +22,7 @@ struct Node {
 
 impl Node {
     fn is_item(&self) -> bool {
-        matches!(self.segments.last(), Some(Segment::Param { .. }))
+        matches!(self.segments.last(), Some(Segment::Id { .. }))
     }
 
     fn literal(&self) -> &str {
@@ -32,7 +32,7 @@ impl Node {
         };
         match literal {
             Segment::Literal(l) => l,
-            Segment::Param { .. } => "",
+            Segment::Id { .. } => "",
         }
     }
 
@@ -47,7 +47,7 @@ impl Node {
 
     fn params(&self) -> impl Iterator<Item = (&str, &str, bool)> {
         self.segments.iter().filter_map(|s| match s {
-            Segment::Param { name, ty, copy } => Some((name.as_str(), ty.as_str(), *copy)),
+            Segment::Id { name, ty, uuid } => Some((name.as_str(), ty.as_str(), !*uuid)),
             Segment::Literal(_) => None,
         })
     }
@@ -58,7 +58,7 @@ fn key(segments: &[Segment]) -> String {
         .iter()
         .map(|s| match s {
             Segment::Literal(l) => l.clone(),
-            Segment::Param { name, .. } => format!("{{{name}}}"),
+            Segment::Id { name, .. } => format!("{{{name}}}"),
         })
         .collect::<Vec<_>>()
         .join("/")
@@ -67,7 +67,7 @@ fn key(segments: &[Segment]) -> String {
 /// The segments of a node's parent (empty for a node hanging off the context).
 fn parent(segments: &[Segment]) -> &[Segment] {
     match segments.last() {
-        Some(Segment::Param { .. }) => &segments[..segments.len().saturating_sub(2)],
+        Some(Segment::Id { .. }) => &segments[..segments.len().saturating_sub(2)],
         Some(Segment::Literal(_)) => &segments[..segments.len() - 1],
         None => segments,
     }
@@ -82,7 +82,7 @@ pub fn generate(model: &Model) -> Result<TokenStream, String> {
         for end in 1..=segments.len() {
             let prefix = &segments[..end];
             let needed = end == segments.len()
-                || matches!(prefix.last(), Some(Segment::Param { .. }))
+                || matches!(prefix.last(), Some(Segment::Id { .. }))
                 || matches!((prefix.last(), segments.get(end)), (Some(Segment::Literal(_)), Some(Segment::Literal(_))));
             if needed {
                 let node = nodes.entry(key(prefix)).or_insert_with(|| Node {
@@ -118,7 +118,7 @@ pub fn generate(model: &Model) -> Result<TokenStream, String> {
             .iter()
             .filter_map(|s| match s {
                 Segment::Literal(l) => Some(snake(l)),
-                Segment::Param { .. } => None,
+                Segment::Id { .. } => None,
             })
             .collect();
         let mut words = literals[..literals.len() - 1].to_vec();
@@ -275,7 +275,7 @@ fn path_args(op: &Operation) -> Vec<TokenStream> {
     op.segments
         .iter()
         .filter_map(|s| match s {
-            Segment::Param { name, .. } => {
+            Segment::Id { name, .. } => {
                 let name = format_ident!("{name}");
                 Some(quote!(&self.#name))
             }
@@ -286,7 +286,7 @@ fn path_args(op: &Operation) -> Vec<TokenStream> {
 
 fn envelope<'m>(model: &'m Model, op: &Operation) -> Option<&'m Envelope> {
     match &op.answer {
-        Answer::Envelope(name) => model.envelopes.get(name),
+        Answer::Envelope { schema, .. } => model.envelopes.get(schema),
         Answer::Bytes => None,
     }
 }
