@@ -6,7 +6,7 @@
 use super::bank::AccountChange;
 use super::call::{Call, Failure, Output};
 use super::money;
-use super::spec::Kind;
+use super::spec::Verb;
 use super::{Shared, generic, listing, lock, render, wire};
 use serde_json::{Map, Value};
 use std::time::SystemTime;
@@ -32,8 +32,8 @@ pub(crate) fn handle(shared: &Shared, call: &Call) -> Result<Output, Failure> {
     // `None`: every kind (`…/monetary-account`).
     let kind = generic::resource(&call.operation.collection()).key.as_deref();
     let now = SystemTime::now();
-    match call.operation.kind {
-        Kind::List => {
+    match call.operation.verb {
+        Verb::List => {
             let page = call.page()?;
             let world = lock(&shared.world);
             let user = world.bank.user(user_id).ok_or_else(|| Failure::not_found("user"))?;
@@ -42,7 +42,7 @@ pub(crate) fn handle(shared: &Shared, call: &Call) -> Result<Output, Failure> {
             let (items, pagination) = listing::paginate(&page, items, call.path);
             Ok(Output::Json(wire::mixed_listing(items, &pagination)))
         }
-        Kind::Read => {
+        Verb::Get => {
             let world = lock(&shared.world);
             let account = world.bank.account(user_id, call.id(1))?;
             if kind.is_some_and(|k| account.kind != k) {
@@ -51,7 +51,7 @@ pub(crate) fn handle(shared: &Shared, call: &Call) -> Result<Output, Failure> {
             let user = world.bank.user(user_id).ok_or_else(|| Failure::not_found("user"))?;
             Ok(Output::Json(wire::items(&account.kind, [render::account(account, user)])))
         }
-        Kind::Create => {
+        Verb::Create => {
             let kind =
                 kind.ok_or_else(|| Failure::new(405, "Open an account of a kind, e.g. monetary-account-bank."))?;
             let change = change(kind, &call.value()?)?;
@@ -60,7 +60,7 @@ pub(crate) fn handle(shared: &Shared, call: &Call) -> Result<Output, Failure> {
             let id = world.bank.open_account(&mut world.ids, user_id, kind, change, now)?;
             Ok(Output::Json(wire::id(id)))
         }
-        Kind::Update => {
+        Verb::Update => {
             let mut world = lock(&shared.world);
             let account = world.bank.account(user_id, call.id(1))?;
             let kind = kind.unwrap_or(&account.kind).to_owned();
@@ -71,7 +71,7 @@ pub(crate) fn handle(shared: &Shared, call: &Call) -> Result<Output, Failure> {
             world.bank.change_account(user_id, call.id(1), change, now)?;
             Ok(Output::Json(wire::id(call.id(1))))
         }
-        Kind::Delete => Err(Failure::new(405, "Accounts are closed with status CANCELLED, not deleted.")),
+        Verb::Delete => Err(Failure::new(405, "Accounts are closed with status CANCELLED, not deleted.")),
     }
 }
 

@@ -30,7 +30,7 @@ pub(crate) fn dispatch(shared: &Shared, call: &Call) -> Reply {
         Err(failure) => return failure.into(),
     };
     let result = run(shared, call);
-    if call.operation.method != Method::GET {
+    if call.operation.method != Method::GET.as_str() {
         let answer = match &result {
             Ok(Output::Json(answer)) => Some(answer),
             _ => None,

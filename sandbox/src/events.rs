@@ -5,7 +5,7 @@ use super::World;
 use super::bank::Booking;
 use super::call::Call;
 use super::router::PathId;
-use super::spec::Kind;
+use super::spec::Verb;
 use super::store::Place;
 use serde_json::Value;
 
@@ -61,12 +61,12 @@ pub(crate) fn of_call(call: &Call, answer: &Value) -> Option<Event> {
         Some(PathId::Int(id)) if collection.starts_with("user/{}/monetary-account/{}/") => Some(*id),
         _ => None,
     };
-    let (read_path, event_type) = match call.operation.kind {
-        Kind::Create => {
+    let (read_path, event_type) = match call.operation.verb {
+        Verb::Create => {
             let id = answer.pointer("/Response/0/Id/id").and_then(Value::as_i64)?;
             (format!("{}/{id}", call.path.trim_end_matches('/')), format!("{prefix}_CREATED"))
         }
-        Kind::Update => (call.path.to_owned(), format!("{prefix}_")),
+        Verb::Update => (call.path.to_owned(), format!("{prefix}_")),
         _ => return None,
     };
     Some(Event { user, account, category, event_type, read_path })
@@ -130,7 +130,7 @@ pub(crate) fn refused_target(body: &Value) -> Option<String> {
 
 /// Whether `collection` holds notification URL filters.
 pub(crate) fn is_url_filter(call: &Call) -> bool {
-    call.operation.kind == Kind::Create && call.operation.collection().ends_with("notification-filter-url")
+    call.operation.verb == Verb::Create && call.operation.collection().ends_with("notification-filter-url")
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 
 use super::call::{Call, Failure, Output};
 use super::router::PathId;
-use super::spec::{self, Answer, Body, Kind, Operation, Segment};
+use super::spec::{self, Answer, Body, Operation, Segment, Verb};
 use super::store::{Place, Stored};
 use super::{World, listing, render, validate, wire};
 use serde_json::{Map, Value, json};
@@ -41,9 +41,9 @@ fn resources() -> HashMap<String, Resource> {
     }
     let mut resources = HashMap::new();
     for (collection, operations) in by_collection {
-        let rank = |o: &&Operation| match o.kind {
-            Kind::Read if o.ends_with_id() => 0,
-            Kind::List => 1,
+        let rank = |o: &&Operation| match o.verb {
+            Verb::Get if o.ends_with_id() => 0,
+            Verb::List => 1,
             _ => 2,
         };
         let mut readers: Vec<&Operation> = operations
@@ -62,8 +62,8 @@ fn resources() -> HashMap<String, Resource> {
             [one] => (Some(one.key.clone()), Some(one.schema.clone())),
             _ => (None, None),
         };
-        let create_body = operations.iter().find_map(|o| match (&o.kind, &o.body) {
-            (Kind::Create, Body::Json(name)) => spec.schema(name),
+        let create_body = operations.iter().find_map(|o| match (&o.verb, &o.body) {
+            (Verb::Create, Body::Json(name)) => spec.schema(name),
             _ => None,
         });
         let set_field = schema.as_deref().and_then(|s| spec.schema(s)).and_then(|read| {
@@ -193,10 +193,10 @@ pub(crate) fn answer(operation: &Operation, object: &Stored) -> Value {
 /// Runs an operation by the rule.
 pub(crate) fn handle(world: &mut World, call: &Call) -> Result<Output, Failure> {
     let now = SystemTime::now();
-    match call.operation.kind {
-        Kind::Create => {
+    match call.operation.verb {
+        Verb::Create => {
             let id = match call.operation.body {
-                Body::Binary => upload(world, call, now),
+                Body::Upload => upload(world, call, now),
                 _ => {
                     let given = call.value()?;
                     let given = given.as_object().cloned().unwrap_or_default();
@@ -206,19 +206,19 @@ pub(crate) fn handle(world: &mut World, call: &Call) -> Result<Output, Failure> 
             let object = world.store.by_id_mut(id).ok_or_else(|| Failure::new(500, "The new object is gone."))?;
             Ok(Output::Json(answer(call.operation, object)))
         }
-        Kind::Read if call.operation.answer == Answer::Bytes => content(world, call),
-        Kind::Read => {
+        Verb::Get if call.operation.answer == Answer::Bytes => content(world, call),
+        Verb::Get => {
             let object = find(world, call)?;
             Ok(Output::Json(answer(call.operation, object)))
         }
-        Kind::List => list(world, call),
-        Kind::Update => {
+        Verb::List => list(world, call),
+        Verb::Update => {
             let given = call.value()?;
             let given = given.as_object().cloned().unwrap_or_default();
             let object = update_object(world, call, &given, now)?;
             Ok(Output::Json(answer(call.operation, object)))
         }
-        Kind::Delete => {
+        Verb::Delete => {
             find(world, call)?;
             world.store.remove(&place(call), call.last_id().unwrap_or(&PathId::Int(-1)));
             Ok(Output::Json(wire::empty()))

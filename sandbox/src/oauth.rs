@@ -23,7 +23,7 @@ use super::access::{Caller, random_hex};
 use super::bank::User;
 use super::call::{Call, Failure, Output, Reply};
 use super::router::PathId;
-use super::spec::{Kind, Operation, Segment};
+use super::spec::{Operation, Segment, Verb};
 use super::store::Place;
 use super::{Counters, Shared, World, generic, listing, lock, money, render, wire};
 use bunq_api::api::types;
@@ -368,8 +368,8 @@ fn permitted(world: &World, granting: i64, call: &Call) -> Result<(), Failure> {
         || collection.starts_with("user/{}/monetary-account")
         || collection == "user/{}/card"
         || collection.starts_with("user/{}/card/");
-    match (operation.kind, operation.id.as_str()) {
-        (Kind::Read | Kind::List, _) if readable => Ok(()),
+    match (operation.verb, operation.id.as_str()) {
+        (Verb::Get | Verb::List, _) if readable => Ok(()),
         (_, "delete_session") => Ok(()),
         (_, "create_payment") => match call.json::<types::NewPayment>() {
             Ok(payment) => own(world, granting, &payment.counterparty_alias),
@@ -381,8 +381,8 @@ fn permitted(world: &World, granting: i64, call: &Call) -> Result<(), Failure> {
             Err(_) => Ok(()),
         },
         (_, id) if WRITES.contains(&id) => Ok(()),
-        (kind, id) => {
-            let what = if matches!(kind, Kind::Read | Kind::List) { "read" } else { "change" };
+        (verb, id) => {
+            let what = if matches!(verb, Verb::Get | Verb::List) { "read" } else { "change" };
             Err(Failure::new(403, format!("{REFUSED}: it cannot {what} this ({id}).")))
         }
     }

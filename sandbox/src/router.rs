@@ -74,9 +74,9 @@ pub(crate) fn resolve_in(spec: &'static Spec, method: &Method, path: &str) -> Re
     let (mut best, mut allowed): (Option<(Route, usize)>, Vec<&'static str>) = (None, Vec::new());
     for operation in &spec.operations {
         let Some((ids, literals)) = fit(&operation.segments, &parts) else { continue };
-        if operation.method != method {
+        if operation.method != method.as_str() {
             if !allowed.contains(&operation.method.as_str()) {
-                allowed.push(static_method(&operation.method));
+                allowed.push(operation.method.as_str());
             }
             continue;
         }
@@ -97,17 +97,6 @@ pub(crate) fn resolve_in(spec: &'static Spec, method: &Method, path: &str) -> Re
 /// The operation for a request.
 pub(crate) fn resolve(method: &Method, path: &str) -> Result<Route, Miss> {
     resolve_in(spec::get(), method, path)
-}
-
-fn static_method(method: &Method) -> &'static str {
-    match *method {
-        Method::GET => "GET",
-        Method::POST => "POST",
-        Method::PUT => "PUT",
-        Method::DELETE => "DELETE",
-        Method::PATCH => "PATCH",
-        _ => "OPTIONS",
-    }
 }
 
 #[cfg(test)]
@@ -159,7 +148,8 @@ mod tests {
                     Segment::Id { .. } => "12".to_owned(),
                 })
                 .collect();
-            let route = resolve(&operation.method, &format!("/v1/{}", path.join("/"))).unwrap();
+            let method = Method::from_bytes(operation.method.as_bytes()).unwrap();
+            let route = resolve(&method, &format!("/v1/{}", path.join("/"))).unwrap();
             assert_eq!(route.operation.id, operation.id);
         }
     }

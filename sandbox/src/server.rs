@@ -5,6 +5,7 @@ use super::call::{Call, Failure, Reply};
 use super::faults::{self, Plan, Substitute};
 use super::router::{self, Miss};
 use super::{Counters, Shared, dispatch, lock};
+use bunq_api::api::operation_auth;
 use bunq_protocol::headers;
 use bunq_protocol::keys::PrivateKey;
 use bunq_protocol::signing::{self, SignatureError};
@@ -114,7 +115,7 @@ async fn answer(shared: Arc<Shared>, ip: IpAddr, request: Request<Incoming>) -> 
         Counters::bump(&shared.counters.session_server_calls, 1);
     }
     // Faults hit only calls that need a token.
-    let plan = match operation.and_then(|o| o.auth) {
+    let plan = match operation.and_then(|o| operation_auth(&o.id)) {
         Some(_) => lock(&shared.faults).next(parts.method == http::Method::GET),
         None => Plan::default(),
     };
@@ -187,7 +188,7 @@ fn process(
             return Reply::rate_limited();
         }
     }
-    let caller = match operation.auth {
+    let caller = match operation_auth(&operation.id) {
         None => None,
         Some(kind) => match check_caller(shared, parts, kind, &body) {
             Ok(caller) => Some(caller),

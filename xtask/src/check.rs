@@ -17,7 +17,7 @@ pub fn run(path: &Path) -> Result<(), String> {
     }
     let groups_json = crate::root_text("spec/groups.json")?;
     let counts = crate::groups::check(&doc, &groups_json, &crate::root_text("Cargo.toml")?)?;
-    crate::build_script::generate(&text, &groups_json, &|_| true)
+    bunq_codegen::generate(&text, &groups_json, &|_| true)
         .map_err(|e| format!("{}: progenitor rejects it: {e}", path.display()))?;
     let operations = operations(&doc).count();
     println!("{}: {operations} operations, all rules hold, progenitor accepts it", path.display());
@@ -27,7 +27,7 @@ pub fn run(path: &Path) -> Result<(), String> {
 }
 
 fn operations(doc: &Value) -> impl Iterator<Item = (Pointer, &Value)> {
-    let operations = crate::build_script::groups::operations(doc);
+    let operations = bunq_codegen::groups::operations(doc);
     operations.map(|(method, path, op)| (Pointer::root().push("paths").push(path).push(method), op))
 }
 

@@ -1,7 +1,7 @@
 //! `spec check`'s part on operation groups: spec/groups.json places every operation, and each
 //! group is a cargo feature of bunq-api that `full` turns on.
 
-use crate::build_script::groups::{self, CORE, Groups};
+use bunq_codegen::groups::{self, CORE, Groups};
 use serde_json::Value;
 use std::collections::BTreeMap;
 

@@ -19,10 +19,6 @@ mod import;
 mod items;
 mod json;
 
-#[allow(dead_code)]
-#[path = "../../build.rs"]
-mod build_script;
-
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -141,7 +137,7 @@ fn codegen(args: &[&str]) -> Result<(), String> {
     let value = |name: &str| found.iter().find(|(flag, _)| *flag == name).and_then(|(_, v)| *v);
     let groups: Option<Vec<&str>> = value("--groups").map(|list| list.split(',').collect());
     let on = |group: &str| groups.as_ref().is_none_or(|g| g.contains(&group));
-    let code = build_script::generate(&root_text("spec/bunq.json")?, &root_text("spec/groups.json")?, &on)?;
+    let code = bunq_codegen::generate(&root_text("spec/bunq.json")?, &root_text("spec/groups.json")?, &on)?;
     match value("--out") {
         Some(out) => write(Path::new(out), &code),
         None => {

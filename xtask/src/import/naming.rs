@@ -1,10 +1,10 @@
 //! The naming rules of the import: Rust method names of operations and id types of path
-//! parameters (the word rules themselves are shared with build.rs, in codegen/words.rs).
+//! parameters (the word rules themselves are the generator's, `bunq_codegen::words`).
 //! Pure functions over strings, so the rules can be read (and tested) in one place.
 
 use std::collections::BTreeMap;
 
-pub use crate::build_script::words::{Verb, pascal, plural, snake, snake_of_pascal};
+pub use bunq_codegen::words::{Verb, pascal, plural, snake, snake_of_pascal};
 
 /// One segment of a path: a literal, or a parameter by its name in bunq's document.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,24 +7,16 @@
 //! - bunq writes an empty list as `null` as often as `[]` (recorded callbacks do both). Every
 //!   list field reads `null` as empty.
 
+use crate::model::is_container;
+use proc_macro2::TokenStream;
+use quote::quote;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// The schemas that are polymorphic containers: every property an UpperCamelCase reference.
 pub fn containers(spec: &Value) -> BTreeSet<String> {
     let schemas = spec.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten();
-    schemas
-        .filter(|(_, schema)| {
-            let props = schema.get("properties").and_then(Value::as_object);
-            props.is_some_and(|props| {
-                !props.is_empty()
-                    && props.iter().all(|(key, prop)| {
-                        key.starts_with(|c: char| c.is_ascii_uppercase()) && prop.get("$ref").is_some()
-                    })
-            })
-        })
-        .map(|(name, _)| name.clone())
-        .collect()
+    schemas.filter(|(_, schema)| is_container(schema)).map(|(name, _)| name.clone()).collect()
 }
 
 /// The structs of progenitor's `types` module.
@@ -40,21 +32,24 @@ fn structs(file: &mut syn::File) -> Result<impl Iterator<Item = &mut syn::ItemSt
     }))
 }
 
-/// Reads a list that may be `null` as empty (`deserialize_with` of every list field).
-pub const NULL_AS_EMPTY: &str = "
-/// Reads a list bunq may write as `null` as an empty list.
-#[doc(hidden)]
-pub fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    T: ::serde::Deserialize<'de>,
-{
-    let list: ::std::option::Option<::std::vec::Vec<T>> = ::serde::Deserialize::deserialize(deserializer)?;
-    ::std::result::Result::Ok(list.unwrap_or_default())
+/// `null_as_empty`, for the module holding `types`: reads a list that may be `null` as empty
+/// (`deserialize_with` of every list field).
+pub fn null_as_empty() -> TokenStream {
+    quote! {
+        /// Reads a list bunq may write as `null` as an empty list.
+        #[doc(hidden)]
+        pub fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+            T: ::serde::Deserialize<'de>,
+        {
+            let list: ::std::option::Option<::std::vec::Vec<T>> = ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(list.unwrap_or_default())
+        }
+    }
 }
-";
 
-/// Every `Vec` field of `types` reads `null` as empty (with [`NULL_AS_EMPTY`], in the parent module).
+/// Every `Vec` field of `types` reads `null` as empty (with [`null_as_empty`], in the parent module).
 pub fn null_lists(file: &mut syn::File) -> Result<(), String> {
     for item in structs(file)? {
         for field in item.fields.iter_mut() {

@@ -1,6 +1,6 @@
-//! Word rules shared by the import (xtask) and the code generators (build.rs): how a path
+//! Word rules shared by the import (xtask) and the code generators: how a path
 //! segment becomes a Rust name, and what an operation does. One place, so the method names the
-//! import gives and the handle names build.rs gives follow the same rules.
+//! import gives and the handle names the generator gives follow the same rules.
 
 /// What an operation does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,7 +1,8 @@
-//! The operations of spec/bunq.json as the generators need them: verb, typed path, body, and
-//! how the answer unwraps. Read once from the spec's JSON.
+//! The operations of spec/bunq.json: verb, typed path, body, and what the answer holds and how
+//! it unwraps. The one model of the spec: the generators read it at build time, the sandbox
+//! (bunq-sandbox) at run time to route and answer every operation.
 
-pub use super::words::Verb;
+pub use crate::words::Verb;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -11,7 +12,12 @@ const SCHEMAS: &str = "#/components/schemas/";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Segment {
     Literal(String),
-    Param { name: String, ty: String, copy: bool },
+    /// An id, of the schema `ty`: an integer, or text (a UUID) when `uuid`.
+    Id {
+        name: String,
+        ty: String,
+        uuid: bool,
+    },
 }
 
 /// What an operation sends.
@@ -24,13 +30,20 @@ pub enum Body {
     Upload,
 }
 
-/// How an answer is unwrapped.
-#[derive(Clone, Debug)]
+/// What an operation answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answer {
-    /// An envelope (its schema name).
-    Envelope(String),
+    /// bunq's envelope (its schema name), and what its items may be (none for `{"Response":[]}`).
+    Envelope { schema: String, variants: Vec<Variant> },
     /// A file's bytes.
     Bytes,
+}
+
+/// One possible item of an answer: `{"<key>": <object of schema>}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variant {
+    pub key: String,
+    pub schema: String,
 }
 
 /// One operation.
@@ -38,7 +51,9 @@ pub enum Answer {
 pub struct Operation {
     /// The operationId: the name of progenitor's method.
     pub id: String,
+    /// `GET`, `POST`, `PUT` or `DELETE`.
     pub method: String,
+    /// The path as the spec writes it, e.g. `/user/{user_id}/card`.
     pub path: String,
     pub verb: Verb,
     pub segments: Vec<Segment>,
@@ -55,12 +70,31 @@ pub struct Operation {
 pub struct Envelope {
     /// The type one item unwraps to.
     pub item: String,
-    /// The expression unwrapping an item `x`.
-    pub unwrap: String,
+    /// The one field an item unwraps through (`None`: the item is what it holds).
+    pub field: Option<String>,
     /// Listings carry `Pagination`.
     pub listing: bool,
-    /// Creates answering an id: (its type, the expression reading it from an item `x`).
-    pub created: Option<(String, String)>,
+    /// Creates answering an id: its type, and the field of the unwrapped item holding it.
+    pub created: Option<CreatedId>,
+}
+
+/// The id a create answers.
+#[derive(Clone, Debug)]
+pub struct CreatedId {
+    pub ty: IdType,
+    /// `id` or `uuid`.
+    pub field: &'static str,
+}
+
+/// The type of an id.
+#[derive(Clone, Debug)]
+pub enum IdType {
+    /// An id schema of the spec (`PaymentId`, …).
+    Schema(String),
+    /// A bare integer.
+    Integer,
+    /// A bare string.
+    Text,
 }
 
 /// The spec, as the generators read it.
@@ -71,6 +105,82 @@ pub struct Model {
 
 fn schema_name(reference: &Value) -> Option<String> {
     reference.as_str()?.strip_prefix(SCHEMAS).map(str::to_owned)
+}
+
+/// The schema name a schema's `$ref` points to.
+pub fn ref_name(schema: &Value) -> Option<&str> {
+    schema.get("$ref")?.as_str()?.strip_prefix(SCHEMAS)
+}
+
+/// Whether a schema is a polymorphic container: every property an UpperCamelCase reference
+/// (`{"Payment": {…}}` or `{"RequestInquiry": {…}}`, one of many).
+pub fn is_container(schema: &Value) -> bool {
+    let props = schema.get("properties").and_then(Value::as_object);
+    props.is_some_and(|props| {
+        !props.is_empty()
+            && props
+                .iter()
+                .all(|(key, prop)| key.starts_with(|c: char| c.is_ascii_uppercase()) && prop.get("$ref").is_some())
+    })
+}
+
+/// `{}` for ids, `/` between segments, without the leading slash: `user/{}/card`.
+pub fn template_of(segments: &[Segment]) -> String {
+    let parts: Vec<&str> = segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(text) => text.as_str(),
+            Segment::Id { .. } => "{}",
+        })
+        .collect();
+    parts.join("/")
+}
+
+impl Operation {
+    /// The path template: `user/{}/card`.
+    pub fn template(&self) -> String {
+        template_of(&self.segments)
+    }
+
+    /// The collection the operation acts on: the template without a trailing id.
+    pub fn collection(&self) -> String {
+        match self.segments.split_last() {
+            Some((Segment::Id { .. }, parents)) => template_of(parents),
+            _ => self.template(),
+        }
+    }
+
+    /// Whether the path ends with an id.
+    pub fn ends_with_id(&self) -> bool {
+        matches!(self.segments.last(), Some(Segment::Id { .. }))
+    }
+
+    /// What the answer's items may be (none for files).
+    pub fn variants(&self) -> &[Variant] {
+        match &self.answer {
+            Answer::Envelope { variants, .. } => variants,
+            Answer::Bytes => &[],
+        }
+    }
+
+    /// The variant under `key`.
+    pub fn variant(&self, key: &str) -> Option<&Variant> {
+        self.variants().iter().find(|v| v.key == key)
+    }
+}
+
+/// The items an envelope may hold: each property of its item, or of each alternative of a `oneOf` item.
+fn variants(schemas: &serde_json::Map<String, Value>, envelope: &str) -> Vec<Variant> {
+    let item = schemas.get(envelope).and_then(|e| e.pointer("/properties/Response/items")).and_then(ref_name);
+    let item = item.and_then(|name| schemas.get(name));
+    let alternatives = match item.and_then(|i| i.get("oneOf")).and_then(Value::as_array) {
+        Some(all) => all.iter().collect(),
+        None => item.into_iter().collect::<Vec<_>>(),
+    };
+    let properties = alternatives.into_iter().flat_map(|a| a.get("properties").and_then(Value::as_object)).flatten();
+    properties
+        .map(|(key, schema)| Variant { key: key.clone(), schema: ref_name(schema).unwrap_or_default().to_owned() })
+        .collect()
 }
 
 /// A property name as a Rust field name, the way typify writes it.
@@ -98,7 +208,7 @@ impl Model {
     pub fn read(spec: &Value) -> Result<Self, String> {
         let schemas =
             spec.pointer("/components/schemas").and_then(Value::as_object).ok_or("the spec has no schemas")?;
-        let copy = |ty: &str| schemas.get(ty).and_then(|s| s.get("type")).and_then(Value::as_str) == Some("integer");
+        let integer = |ty: &str| schemas.get(ty).and_then(|s| s.get("type")).and_then(Value::as_str) == Some("integer");
         let mut operations = Vec::new();
         let mut envelopes = BTreeMap::new();
         for (path, item) in spec.get("paths").and_then(Value::as_object).ok_or("the spec has no paths")? {
@@ -118,7 +228,7 @@ impl Model {
                     match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
                         Some(name) => {
                             let ty = params.get(name).ok_or(format!("{id}: path parameter `{name}` has no id type"))?;
-                            segments.push(Segment::Param { name: name.to_owned(), copy: copy(ty), ty: ty.clone() });
+                            segments.push(Segment::Id { name: name.to_owned(), uuid: !integer(ty), ty: ty.clone() });
                         }
                         None => segments.push(Segment::Literal(part.to_owned())),
                     }
@@ -145,7 +255,7 @@ impl Model {
                                 let unwrapped = Self::envelope(schemas, &envelope)?;
                                 envelopes.insert(envelope.clone(), unwrapped);
                             }
-                            Answer::Envelope(envelope)
+                            Answer::Envelope { variants: variants(schemas, &envelope), schema: envelope }
                         }
                         None => Answer::Bytes,
                     };
@@ -166,9 +276,9 @@ impl Model {
                     answer,
                     page_id,
                     feature: op
-                        .get(super::groups::GROUP_EXTENSION)
+                        .get(crate::groups::GROUP_EXTENSION)
                         .and_then(Value::as_str)
-                        .filter(|g| *g != super::groups::CORE)
+                        .filter(|g| *g != crate::groups::CORE)
                         .map(str::to_owned),
                 });
             }
@@ -191,7 +301,7 @@ impl Model {
             .filter(|props| props.len() == 1 && item_schema.get("oneOf").is_none())
             .and_then(|props| props.iter().next());
         let Some((key, target)) = single else {
-            return Ok(Envelope { item: item.clone(), unwrap: "x".into(), listing, created: None });
+            return Ok(Envelope { item: item.clone(), field: None, listing, created: None });
         };
         let target = schema_name(target.get("$ref").ok_or(format!("`{item}`: the item is not a reference"))?)
             .ok_or(format!("`{item}`: bad reference"))?;
@@ -201,14 +311,14 @@ impl Model {
                 let inner = if key == "Id" { "id" } else { "uuid" };
                 let id = schemas.get(&target).and_then(|s| s.pointer(&format!("/properties/{inner}")));
                 let ty = match id.and_then(|s| s.get("$ref")).and_then(schema_name) {
-                    Some(ty) => format!("types::{ty}"),
-                    None if key == "Id" => "i64".into(),
-                    None => "String".into(),
+                    Some(ty) => IdType::Schema(ty),
+                    None if key == "Id" => IdType::Integer,
+                    None => IdType::Text,
                 };
-                Some((ty, format!("x.{field}.{inner}")))
+                Some(CreatedId { ty, field: inner })
             }
             _ => None,
         };
-        Ok(Envelope { item: target, unwrap: format!("x.{field}"), listing, created })
+        Ok(Envelope { item: target, field: Some(field), listing, created })
     }
 }
