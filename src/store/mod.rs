@@ -1,13 +1,14 @@
-//! Where contexts live so that many processes can share one bunq identity: the
-//! [`ContextStore`] trait and its implementations — files (`file.rs`, always there), Redis
-//! (`redis.rs`, feature `redis`) and PostgreSQL (`postgres.rs`, feature `postgres`).
+//! Where contexts and rate limits live so that many processes can share one bunq identity: the
+//! [`ContextStore`] and [`SharedLimiter`] traits and their backends, one file each with both —
+//! files (`file.rs`, always there), Redis (`redis.rs`, feature `redis`) and PostgreSQL
+//! (`postgres.rs`, feature `postgres`).
 //!
 //! A store keeps, per key, the saved context (the bytes of a context file, encrypted when a
 //! [`ContextKey`](crate::ContextKey) is given) with a version, and a renewal lease with a
 //! fencing token. It knows nothing of bunq: [`ApiContext::open`](crate::ApiContext::open)
-//! drives it (see `shared.rs`).
+//! drives it (see `src/session/shared.rs`).
 
-pub(crate) mod file;
+mod file;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "redis")]
@@ -20,6 +21,7 @@ pub use postgres::PostgresStore;
 pub use redis::RedisStore;
 
 use crate::{Error, Result};
+use bunq_protocol::rate_limit::Limit;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -71,6 +73,43 @@ pub enum Swap {
     Written(u64),
     /// Not written: the version moved on, or a later lease was taken (the writer is stale).
     Conflict,
+}
+
+/// bunq's rate limits kept for many processes at once: a sliding window per endpoint, booked
+/// atomically on a clock they all share (the store's).
+///
+/// Windows are named `bucket` + endpoint: one bucket per egress IP, since bunq counts per IP.
+pub trait SharedLimiter: fmt::Debug + Send + Sync {
+    /// Books the earliest slot for `endpoint` within `limit` and says when it is (zero wait: go
+    /// now). With `book` false, only says when the next slot would be.
+    fn next_slot<'a>(&'a self, bucket: &'a str, endpoint: &'a str, limit: Limit, book: bool) -> StoreFuture<'a, Slot>;
+
+    /// Gives back one booking at `at` that was not used (the call did not go), if it is still there.
+    fn cancel<'a>(&'a self, bucket: &'a str, endpoint: &'a str, at: u64) -> StoreFuture<'a, ()>;
+}
+
+/// A slot in a shared window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slot {
+    /// How long until it comes.
+    pub wait: Duration,
+    /// When it is: milliseconds since the Unix epoch on the store's clock.
+    pub at: u64,
+}
+
+/// What a call does when the shared limiter cannot be reached. Never: go ahead unlimited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhenStoreDown {
+    /// Try again (every 0.25 s, backing off to 2 s) for up to this long, then fail the call.
+    Wait(Duration),
+    /// Fail the call at once with [`Error::Store`].
+    Fail,
+}
+
+impl Default for WhenStoreDown {
+    fn default() -> Self {
+        Self::Wait(Duration::from_secs(30))
+    }
 }
 
 /// Shared storage for saved contexts, with compare-and-swap and a renewal lease.
@@ -202,18 +241,18 @@ pub async fn connect(address: &str) -> Result<Arc<dyn SharedStore>> {
 }
 
 /// A store that also keeps the shared rate limits: what [`connect`] gives.
-pub trait SharedStore: ContextStore + crate::SharedLimiter {
+pub trait SharedStore: ContextStore + SharedLimiter {
     /// This store as a context store.
     fn as_store(self: Arc<Self>) -> Arc<dyn ContextStore>;
     /// This store as a rate limiter.
-    fn as_limiter(self: Arc<Self>) -> Arc<dyn crate::SharedLimiter>;
+    fn as_limiter(self: Arc<Self>) -> Arc<dyn SharedLimiter>;
 }
 
-impl<T: ContextStore + crate::SharedLimiter + 'static> SharedStore for T {
+impl<T: ContextStore + SharedLimiter + 'static> SharedStore for T {
     fn as_store(self: Arc<Self>) -> Arc<dyn ContextStore> {
         self
     }
-    fn as_limiter(self: Arc<Self>) -> Arc<dyn crate::SharedLimiter> {
+    fn as_limiter(self: Arc<Self>) -> Arc<dyn SharedLimiter> {
         self
     }
 }

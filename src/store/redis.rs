@@ -6,8 +6,11 @@
 //! `bunq-api:{KEY}:lease` (hash: `token`, `holder`; expires with the lease) and
 //! `bunq-api:{KEY}:fence` (the last fencing token handed out).
 
-use super::{ContextStore, Lease, LeaseInfo, StoreFuture, Stored, Swap, check_key, failure, redacted_url};
+use super::{
+    ContextStore, Lease, LeaseInfo, SharedLimiter, Slot, StoreFuture, Stored, Swap, check_key, failure, redacted_url,
+};
 use crate::Result;
+use bunq_protocol::rate_limit::Limit;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::fmt;
 use std::sync::LazyLock;
@@ -73,7 +76,7 @@ return {lease[1], lease[2] or '', tostring(left)}
     )
 });
 
-/// A Redis server as a [`ContextStore`] (and a [`SharedLimiter`](crate::SharedLimiter)).
+/// A Redis server as a [`ContextStore`] (and a [`SharedLimiter`]).
 ///
 /// One multiplexed connection that reconnects by itself; each command times out after 5 s.
 /// Plain TCP only (no TLS): use it on a trusted network, and seal contexts with a
@@ -117,12 +120,12 @@ impl RedisStore {
         format!("Redis at {}", self.address)
     }
 
-    pub(crate) fn key(&self, key: &str, part: &str) -> String {
+    fn key(&self, key: &str, part: &str) -> String {
         format!("{}:{{{key}}}:{part}", self.prefix)
     }
 
     /// Runs a script with these keys and arguments.
-    pub(crate) async fn run<T: redis::FromRedisValue>(
+    async fn run<T: redis::FromRedisValue>(
         &self,
         script: &redis::Script,
         keys: &[String],
@@ -240,6 +243,60 @@ impl ContextStore for RedisStore {
                 _ => None,
             };
             Ok(info.map(|(token, holder, left)| LeaseInfo { holder, token, expires_in: Duration::from_millis(left) }))
+        })
+    }
+}
+
+// The shared rate limiter in the same store.
+
+/// `next_slot` of `bunq_protocol::rate_limit`, in Lua: prune, find the slot, book it.
+static SLOT: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local calls, per = tonumber(ARGV[1]), tonumber(ARGV[2])
+while true do
+  local head = redis.call('LINDEX', KEYS[1], 0)
+  if not head or tonumber(head) + per > now then break end
+  redis.call('LPOP', KEYS[1])
+end
+local length = redis.call('LLEN', KEYS[1])
+local slot = now
+if length >= calls then
+  local at = tonumber(redis.call('LINDEX', KEYS[1], length - calls)) + per
+  if at > slot then slot = at end
+end
+if ARGV[3] == '1' then
+  redis.call('RPUSH', KEYS[1], string.format('%d', slot))
+  redis.call('PEXPIRE', KEYS[1], string.format('%d', slot - now + per))
+end
+return {slot - now, slot}
+",
+    )
+});
+
+/// Removes one booking at a time (others may have booked the same millisecond).
+static CANCEL: LazyLock<redis::Script> =
+    LazyLock::new(|| redis::Script::new("return redis.call('LREM', KEYS[1], 1, ARGV[1])"));
+
+impl SharedLimiter for RedisStore {
+    fn next_slot<'a>(&'a self, bucket: &'a str, endpoint: &'a str, limit: Limit, book: bool) -> StoreFuture<'a, Slot> {
+        Box::pin(async move {
+            let key = self.key(&format!("rate:{bucket}"), endpoint);
+            let (calls, per) = (limit.calls.to_string(), limit.per.as_millis().to_string());
+            let book = if book { "1" } else { "0" };
+            let (wait, at): (u64, u64) =
+                self.run(&SLOT, &[key], &[calls.as_bytes(), per.as_bytes(), book.as_bytes()]).await?;
+            Ok(Slot { wait: Duration::from_millis(wait), at })
+        })
+    }
+
+    fn cancel<'a>(&'a self, bucket: &'a str, endpoint: &'a str, at: u64) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let key = self.key(&format!("rate:{bucket}"), endpoint);
+            let _: u64 = self.run(&CANCEL, &[key], &[at.to_string().as_bytes()]).await?;
+            Ok(())
         })
     }
 }

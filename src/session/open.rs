@@ -1,12 +1,12 @@
-//! Opening sessions (`POST /session-server`) and working out when they expire.
+//! Opening a session (`POST /session-server`), working out when it expires, and [`Local`]:
+//! the renewal of a context of its own, which opens one.
 
-use super::state::Session;
+use super::{RenewFuture, Renewal, Session, Want};
 use crate::api::{Client, types};
 use crate::{Error, Result};
 use bunq_protocol::Secret;
 use progenitor_client::ClientInfo;
-use std::future::Future;
-use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// bunq's default auto-logout time, used when the user object carries none.
@@ -36,15 +36,18 @@ pub(crate) async fn open(client: &Client) -> Result<()> {
     Ok(())
 }
 
-/// [`open`] behind a box: the hooks call it, and opening a session is itself a call
-/// through the hooks. A plain function with a named return type keeps the compiler from
-/// chasing that cycle when it proves the future `Send`.
-pub(crate) fn open_boxed(client: Client) -> Pin<Box<dyn Future<Output = Result<()>> + Send>> {
-    Box::pin(async move { open(&client).await })
+/// The renewal of a context not shared with other processes: it opens a session.
+#[derive(Debug)]
+pub(crate) struct Local;
+
+impl Renewal for Local {
+    fn renew(self: Arc<Self>, client: Client, _want: Want) -> RenewFuture {
+        Box::pin(async move { open(&client).await })
+    }
 }
 
 /// Token, id, user and expiry from a session-server response.
-pub(crate) fn from_response(response: types::SessionServerCreated, started: SystemTime) -> Result<Session> {
+fn from_response(response: types::SessionServerCreated, started: SystemTime) -> Result<Session> {
     use types::SessionServerCreatedItem as Item;
     let (mut id, mut token, mut user) = (None, None, None);
     for item in response.response {

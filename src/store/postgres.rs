@@ -4,8 +4,11 @@
 //! Tables, created on connect if missing: `bunq_api_contexts` (`key`, `data`, `version`, `fence`,
 //! `lease_holder`, `lease_until`) and `bunq_api_rate_windows` (`bucket`, `endpoint`, `slots`).
 
-use super::{ContextStore, Lease, LeaseInfo, StoreFuture, Stored, Swap, check_key, failure, redacted_url};
+use super::{
+    ContextStore, Lease, LeaseInfo, SharedLimiter, Slot, StoreFuture, Stored, Swap, check_key, failure, redacted_url,
+};
 use crate::Result;
+use bunq_protocol::rate_limit::{Limit, next_slot};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::fmt;
 use std::str::FromStr;
@@ -51,7 +54,7 @@ ON CONFLICT (key) DO UPDATE
     WHERE c.lease_until IS NULL OR c.lease_until <= clock_timestamp()
 RETURNING fence";
 
-/// A PostgreSQL database as a [`ContextStore`] (and a [`SharedLimiter`](crate::SharedLimiter)).
+/// A PostgreSQL database as a [`ContextStore`] (and a [`SharedLimiter`]).
 ///
 /// A pool of up to 8 plain connections (no TLS: use it on a trusted network or a local socket);
 /// statements time out after 5 s. Seal contexts with a [`ContextKey`](crate::ContextKey) — without
@@ -98,7 +101,7 @@ impl PostgresStore {
     }
 
     /// A connection from the pool.
-    pub(crate) async fn connection(&self) -> Result<deadpool_postgres::Object> {
+    async fn connection(&self) -> Result<deadpool_postgres::Object> {
         self.pool.get().await.map_err(|e| {
             let problem = match e {
                 deadpool_postgres::PoolError::Backend(e) => problem(&e),
@@ -110,7 +113,7 @@ impl PostgresStore {
     }
 
     /// A driver error as this store's [`crate::Error::Store`].
-    pub(crate) fn fail(&self, error: &tokio_postgres::Error) -> crate::Error {
+    fn fail(&self, error: &tokio_postgres::Error) -> crate::Error {
         failure(&self.name(), problem(error))
     }
 
@@ -214,6 +217,64 @@ impl ContextStore for PostgresStore {
                 holder: row.get(1),
                 expires_in: Duration::from_millis(row.get::<_, i64>(2).max(0) as u64),
             }))
+        })
+    }
+}
+
+// The shared rate limiter in the same store.
+
+/// Makes the row if needed and locks it; its slots and the server's time in milliseconds.
+const LOCK_WINDOW: &str = "
+INSERT INTO bunq_api_rate_windows AS w (bucket, endpoint) VALUES ($1, $2)
+ON CONFLICT (bucket, endpoint) DO UPDATE SET slots = w.slots
+RETURNING slots, (extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
+const PEEK_WINDOW: &str = "
+SELECT coalesce((SELECT slots FROM bunq_api_rate_windows WHERE bucket = $1 AND endpoint = $2), '{}'),
+       (extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
+/// Removes one booking at `$3` (others may have booked the same millisecond).
+const CANCEL: &str = "
+UPDATE bunq_api_rate_windows
+SET slots = slots[:array_position(slots, $3::bigint) - 1] || slots[array_position(slots, $3::bigint) + 1:]
+WHERE bucket = $1 AND endpoint = $2 AND array_position(slots, $3::bigint) IS NOT NULL";
+
+impl SharedLimiter for PostgresStore {
+    fn next_slot<'a>(&'a self, bucket: &'a str, endpoint: &'a str, limit: Limit, book: bool) -> StoreFuture<'a, Slot> {
+        Box::pin(async move {
+            let mut connection = self.connection().await?;
+            let window_and_now = |row: tokio_postgres::Row| {
+                let slots: Vec<i64> = row.get(0);
+                (slots.into_iter().map(|s| s.max(0) as u64).collect::<Vec<u64>>(), row.get::<_, i64>(1).max(0) as u64)
+            };
+            if !book {
+                let row = connection.query_one(PEEK_WINDOW, &[&bucket, &endpoint]).await.map_err(|e| self.fail(&e))?;
+                let (mut window, now) = window_and_now(row);
+                let slot = next_slot(&mut window, limit, now, false);
+                return Ok(Slot { wait: Duration::from_millis(slot - now), at: slot });
+            }
+            let transaction = connection.transaction().await.map_err(|e| self.fail(&e))?;
+            let row = transaction.query_one(LOCK_WINDOW, &[&bucket, &endpoint]).await.map_err(|e| self.fail(&e))?;
+            let (mut window, now) = window_and_now(row);
+            let slot = next_slot(&mut window, limit, now, true);
+            let slots: Vec<i64> = window.into_iter().map(|s| s as i64).collect();
+            transaction
+                .execute(
+                    "UPDATE bunq_api_rate_windows SET slots = $3 WHERE bucket = $1 AND endpoint = $2",
+                    &[&bucket, &endpoint, &slots],
+                )
+                .await
+                .map_err(|e| self.fail(&e))?;
+            transaction.commit().await.map_err(|e| self.fail(&e))?;
+            Ok(Slot { wait: Duration::from_millis(slot - now), at: slot })
+        })
+    }
+
+    fn cancel<'a>(&'a self, bucket: &'a str, endpoint: &'a str, at: u64) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let connection = self.connection().await?;
+            connection.execute(CANCEL, &[&bucket, &endpoint, &(at as i64)]).await.map_err(|e| self.fail(&e))?;
+            Ok(())
         })
     }
 }

@@ -1,62 +1,18 @@
 //! Where a call gets its rate-limit slot: the in-process limiter (the default) or a
-//! [`SharedLimiter`] that every process of one egress IP asks — kept in a file (`file.rs`),
-//! Redis (`redis.rs`) or PostgreSQL (`postgres.rs`), each booking atomically.
-
-mod file;
-#[cfg(feature = "postgres")]
-mod postgres;
-#[cfg(feature = "redis")]
-mod redis;
+//! [`SharedLimiter`] that every process of one egress IP asks (a store, see `crate::store`).
 
 use crate::Error;
-use crate::context::store::StoreFuture;
+use crate::store::{SharedLimiter, Slot, WhenStoreDown};
 use bunq_protocol::rate_limit::{Limit, RateLimiter};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// bunq's rate limits kept for many processes at once: a sliding window per endpoint, booked
-/// atomically on a clock they all share (the store's).
-///
-/// Windows are named `bucket` + endpoint: one bucket per egress IP, since bunq counts per IP.
-pub trait SharedLimiter: fmt::Debug + Send + Sync {
-    /// Books the earliest slot for `endpoint` within `limit` and says when it is (zero wait: go
-    /// now). With `book` false, only says when the next slot would be.
-    fn next_slot<'a>(&'a self, bucket: &'a str, endpoint: &'a str, limit: Limit, book: bool) -> StoreFuture<'a, Slot>;
-
-    /// Gives back one booking at `at` that was not used (the call did not go), if it is still there.
-    fn cancel<'a>(&'a self, bucket: &'a str, endpoint: &'a str, at: u64) -> StoreFuture<'a, ()>;
-}
-
-/// A slot in a shared window.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Slot {
-    /// How long until it comes.
-    pub wait: Duration,
-    /// When it is: milliseconds since the Unix epoch on the store's clock.
-    pub at: u64,
-}
 
 /// A booked slot, to give back if the call does not go.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Booking {
     InProcess(Instant),
     Shared(u64),
-}
-
-/// What a call does when the shared limiter cannot be reached. Never: go ahead unlimited.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WhenStoreDown {
-    /// Try again (every 0.25 s, backing off to 2 s) for up to this long, then fail the call.
-    Wait(Duration),
-    /// Fail the call at once with [`Error::Store`].
-    Fail,
-}
-
-impl Default for WhenStoreDown {
-    fn default() -> Self {
-        Self::Wait(Duration::from_secs(30))
-    }
 }
 
 /// The limiter a client uses.
