@@ -1,7 +1,7 @@
 //! The API context end to end, over real HTTP against the embedded sandbox:
 //! create → save → restore (no new installation) → accounts → pay → read back → page → close.
 
-mod common;
+use crate::common;
 
 use bunq_api::types::*;
 use bunq_api::{ApiContext, ContextOptions, Created, Envelope};

@@ -4,7 +4,7 @@
 //! lease holder that cannot write, rate-limit windows booked atomically by many connections, and
 //! failures as clear errors.
 
-mod common;
+use crate::common;
 
 use bunq_api::rate_limit::Limit;
 use bunq_api::store::{self, ContextStore, SharedStore, Swap};
@@ -187,8 +187,8 @@ async fn postgres_store() {
 fn redis_and_postgres_stores() {
     common::servers::skipped(
         "Redis and PostgreSQL store",
-        "they need features: cargo test --features redis,postgres --test context_stores --test shared_context \
-         --test fleet (with redis-server and postgresql installed, or BUNQ_TEST_REDIS_URL/BUNQ_TEST_POSTGRES_URL set)",
+        "they need features: cargo test --features redis,postgres --test it -- context_stores:: \
+         shared_context:: fleet:: (with redis-server and postgresql installed, or BUNQ_TEST_REDIS_URL/BUNQ_TEST_POSTGRES_URL set)",
     );
 }
 

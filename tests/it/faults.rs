@@ -2,7 +2,7 @@
 //! responses accepted after tampering (0), duplicated payments (0), requests failed that
 //! should have succeeded after recovery (0), session-server calls per expiry (1).
 
-mod common;
+use crate::common;
 
 use bunq_api::types::*;
 use bunq_api::{ApiContext, ContextOptions, Envelope, Error, with_request_id};

@@ -5,7 +5,7 @@
 //! longer than the lease. `BUNQ_FLEET_SECONDS` sets the length (default 40; the README's
 //! figures are of 60 s runs). The stores' fleets run at the same time, each with its own sandbox.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
@@ -83,7 +83,10 @@ fn stores() -> Vec<(&'static str, String, Option<common::servers::Server>)> {
         stores.push(("PostgreSQL", server.url.clone(), Some(server)));
     }
     if !cfg!(all(feature = "redis", feature = "postgres")) {
-        common::servers::skipped("Redis and PostgreSQL fleet", "run cargo test --features redis,postgres --test fleet");
+        common::servers::skipped(
+            "Redis and PostgreSQL fleet",
+            "run cargo test --features redis,postgres --test it -- fleet::",
+        );
     }
     stores
 }

@@ -4,7 +4,7 @@
 //! runs once even when the 429 was forged over a write that ran), and a write met by an unsigned
 //! 5xx is reported as outcome unknown. Figures: reads recovered, writes executed exactly once.
 
-mod common;
+use crate::common;
 
 use bunq_api::types::*;
 use bunq_api::{ApiContext, ContextOptions, Envelope, Error, RetryPolicy};

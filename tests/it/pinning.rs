@@ -3,7 +3,7 @@
 
 #![cfg(feature = "rustls")]
 
-mod common;
+use crate::common;
 
 use bunq_api::{ApiContext, ContextOptions, Environment, SpkiPin};
 use bunq_sandbox::SandboxConfig;

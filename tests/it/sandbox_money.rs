@@ -3,12 +3,12 @@
 //! the balances adding up at the end. Also: bad bodies, non-ASCII names and descriptions on the
 //! wire, and tokens with their timestamps.
 
-mod common;
+use crate::common;
 
+use crate::common::api::{self, Answer, Api};
 use bunq_api::headers;
 use bunq_api::keys::PublicKey;
 use bunq_api::signing;
-use common::api::{self, Answer, Api};
 use serde_json::{Value, json};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

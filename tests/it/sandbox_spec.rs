@@ -4,9 +4,9 @@
 //! made from the request schemas. Each must get a well-formed signed answer: a 2xx decoded by
 //! the generated envelope type, or bunq's error shape for a 4xx (ids that do not exist).
 
-mod common;
+use crate::common;
 
-use common::api::{self, Answer, Api, Op};
+use crate::common::api::{self, Answer, Api, Op};
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};

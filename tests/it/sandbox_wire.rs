@@ -1,6 +1,6 @@
 //! The embedded sandbox on the wire: raw HTTP requests, signed by hand, no `ApiContext`.
 
-mod common;
+use crate::common;
 
 use bunq_api::headers;
 use bunq_api::keys::{PrivateKey, PublicKey};

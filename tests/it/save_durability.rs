@@ -1,7 +1,7 @@
 //! A writer killed at any point during `save` leaves the old context or the new one on disk,
 //! never a damaged or empty file.
 
-mod common;
+use crate::common;
 
 use bunq_api::ApiContext;
 use bunq_sandbox::SandboxConfig;
@@ -65,7 +65,12 @@ fn killed_writers_leave_the_old_or_the_new_context() {
     let (mut as_a, mut as_b) = (0, 0);
     for delay in delays(40) {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "killed_writers_leave_the_old_or_the_new_context", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "save_durability::killed_writers_leave_the_old_or_the_new_context",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(WRITER, &dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -1,6 +1,6 @@
 //! Nothing printed or logged during a full flow contains the API key, a token or the private key.
 
-mod common;
+use crate::common;
 
 use bunq_api::types::Pointer;
 use bunq_api::{ApiContext, ContextOptions, Envelope};

@@ -1,6 +1,6 @@
 //! Responses not signed by bunq's key never reach the caller as data.
 
-mod common;
+use crate::common;
 
 use bunq_api::signing::SignatureError;
 use bunq_api::{ContextOptions, Envelope, Error};

@@ -1,6 +1,6 @@
 //! A session about to expire is renewed once, however many requests notice at the same moment.
 
-mod common;
+use crate::common;
 
 use bunq_api::{ApiContext, ContextOptions, Envelope, Error};
 use bunq_sandbox::SandboxConfig;

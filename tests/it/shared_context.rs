@@ -4,7 +4,7 @@
 //! up no longer than its lease, contexts sealed in the store, and an unreachable store that
 //! makes calls wait or fail — never go ahead unlimited.
 
-mod common;
+use crate::common;
 
 #[cfg(feature = "redis")]
 use bunq_api::WhenStoreDown;
@@ -40,7 +40,7 @@ fn stores() -> Stores {
     if !cfg!(all(feature = "redis", feature = "postgres")) {
         common::servers::skipped(
             "Redis and PostgreSQL shared-context",
-            "run cargo test --features redis,postgres --test shared_context",
+            "run cargo test --features redis,postgres --test it -- shared_context::",
         );
     }
     Stores { addresses, _servers: servers }

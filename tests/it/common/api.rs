@@ -20,8 +20,8 @@ pub struct Spec {
 pub fn spec() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();
     SPEC.get_or_init(|| Spec {
-        document: serde_json::from_str(include_str!("../../spec/bunq.json")).unwrap(),
-        facts: serde_json::from_str(include_str!("../../spec/wire-facts.json")).unwrap(),
+        document: serde_json::from_str(include_str!("../../../spec/bunq.json")).unwrap(),
+        facts: serde_json::from_str(include_str!("../../../spec/wire-facts.json")).unwrap(),
     })
 }
 
