@@ -6,7 +6,7 @@
 
 mod common;
 
-use bunq_api::ApiContext;
+use bunq_api::{ApiContext, ContextOptions};
 use common::{Failure, step};
 use std::time::UNIX_EPOCH;
 
@@ -27,16 +27,15 @@ async fn run() -> Result<(), Failure> {
     println!("    {}", expiry(&connection.context));
 
     step(&format!("restoring from {}", connection.context_path.display()));
-    let restored = ApiContext::restore(&connection.context_path)?;
+    let options = ContextOptions::new().save_on_renew(&connection.context_path);
+    let restored = ApiContext::restore_with(&connection.context_path, options)?;
     let user = restored.user_id().ok_or("the saved context has no session")?;
     println!("    user {user}, {}", expiry(&restored));
     restored.user(user).get().await?;
     println!("    the restored session works");
 
     step("renewing the session and saving it again");
-    restored.save_on_renew(&connection.context_path);
     restored.renew_session().await?;
-    restored.save(&connection.context_path)?;
     println!("    {}", expiry(&restored));
     let again = ApiContext::restore(&connection.context_path)?;
     again.user(user).get().await?;

@@ -72,6 +72,12 @@ pub enum Error {
         /// What went wrong.
         problem: String,
     },
+    /// No new session could be got. The `is_*` helpers, [`Error::status`] and the others answer
+    /// for `source`: a 403 from `POST /session-server` (IP not permitted) is `is_forbidden()`.
+    Renewal {
+        /// Why: bunq's answer, the transport, the store.
+        source: Box<Error>,
+    },
 }
 
 /// An error answer from bunq: `{"Error":[{"error_description":…}]}` with its status.
@@ -88,9 +94,17 @@ pub struct ApiError {
 }
 
 impl Error {
+    /// What went wrong in the end: the failure inside a failed renewal, else this error.
+    fn cause(&self) -> &Self {
+        match self {
+            Self::Renewal { source } => source.cause(),
+            other => other,
+        }
+    }
+
     /// The HTTP status, when bunq answered.
     pub fn status(&self) -> Option<u16> {
-        match self {
+        match self.cause() {
             Self::Api(api) => Some(api.status),
             Self::Transport(e) => e.status().map(|s| s.as_u16()),
             Self::Unverified { status, .. } => Some(*status),
@@ -100,7 +114,7 @@ impl Error {
 
     /// bunq's `X-Bunq-Client-Response-Id`, when there was a response.
     pub fn response_id(&self) -> Option<&str> {
-        match self {
+        match self.cause() {
             Self::Api(api) => api.response_id.as_deref(),
             Self::ServerSignature { response_id, .. } => response_id.as_deref(),
             _ => None,
@@ -141,27 +155,27 @@ impl Error {
     }
     /// The response was not signed by bunq's key and was discarded as an attack.
     pub fn is_server_signature(&self) -> bool {
-        matches!(self, Self::ServerSignature { .. })
+        matches!(self.cause(), Self::ServerSignature { .. })
     }
     /// An unsigned 429 or 502/503/504 from bunq's front door, after the retries (see [`Error::Unverified`]).
     pub fn is_unverified(&self) -> bool {
-        matches!(self, Self::Unverified { .. })
+        matches!(self.cause(), Self::Unverified { .. })
     }
     /// No answer reached us (connection, timeout, TLS).
     pub fn is_transport(&self) -> bool {
-        matches!(self, Self::Transport(_))
+        matches!(self.cause(), Self::Transport(_))
     }
     /// A context store or shared rate limiter failed or could not be reached.
     pub fn is_store(&self) -> bool {
-        matches!(self, Self::Store { .. })
+        matches!(self.cause(), Self::Store { .. })
     }
     /// A write got no answer: it may have been executed.
     pub fn is_outcome_unknown(&self) -> bool {
-        matches!(self, Self::OutcomeUnknown { .. })
+        matches!(self.cause(), Self::OutcomeUnknown { .. })
     }
     /// The descriptions bunq gave, if it answered with an error.
     pub fn descriptions(&self) -> &[String] {
-        match self {
+        match self.cause() {
             Self::Api(api) => &api.descriptions,
             _ => &[],
         }
@@ -225,76 +239,6 @@ fn unverified_sentence(status: u16, problem: SignatureError, retries: u32) -> St
     }
 }
 
-/// Status and retries of an unverified-answer sentence (the signature phrase is checked by the caller).
-fn unverified_parts(sentence: &str) -> Option<(u16, u32)> {
-    let status_text =
-        ["bunq's rate limiter answered ", "a load balancer in front of bunq answered ", "an answer with status "]
-            .iter()
-            .find_map(|prefix| sentence.strip_prefix(prefix))?;
-    let status = status_text.get(..3)?.parse().ok()?;
-    let retries = match sentence.split_once(", still after ") {
-        Some((_, rest)) => rest.split_once(' ')?.0.parse().ok()?,
-        None => 0,
-    };
-    Some((status, retries))
-}
-
-/// The limit named by a too-large sentence.
-fn too_large_limit(sentence: &str) -> Option<usize> {
-    sentence.strip_prefix(TOO_LARGE.0)?.strip_suffix(TOO_LARGE.1)?.parse().ok()
-}
-
-/// Request id and message of an outcome-unknown sentence.
-fn outcome_unknown_parts(sentence: &str) -> Option<(String, String)> {
-    let inner = sentence.strip_prefix(OUTCOME_UNKNOWN.0)?.strip_suffix(OUTCOME_UNKNOWN.2)?;
-    let (message, request_id) = inner.rsplit_once(OUTCOME_UNKNOWN.1)?;
-    Some((request_id.to_owned(), message.to_owned()))
-}
-
-/// Store and problem of a store-failure sentence.
-fn store_parts(sentence: &str) -> Option<(&str, &str)> {
-    let inner = sentence.strip_prefix(STORE_FAILED.0)?.strip_suffix(STORE_FAILED.2)?;
-    inner.split_once(STORE_FAILED.1)
-}
-
-/// Response id and problem of a refused-signature sentence.
-fn signature_parts(sentence: &str) -> Option<(&str, Option<&str>)> {
-    let inner = sentence.strip_prefix(SIGNATURE_REFUSED)?.strip_suffix(SIGNATURE_ADVICE)?;
-    match inner.split_once(" (response id ") {
-        Some((problem, id)) => Some((problem, Some(id.strip_suffix(')')?))),
-        None => Some((inner, None)),
-    }
-}
-
-/// The error a hook failure's sentence stands for, if it is one: `Display` read backwards, for
-/// the variants the hooks make (they can hand progenitor only a string). A reading counts only
-/// if it says exactly the same sentence again.
-fn from_hook_sentence(sentence: &str) -> Option<Error> {
-    let problems = [SignatureError::Missing, SignatureError::Malformed, SignatureError::Invalid];
-    let mut candidates: Vec<Error> = Vec::new();
-    if let Some((_, response_id)) = signature_parts(sentence) {
-        candidates.extend(
-            problems.map(|problem| Error::ServerSignature { problem, response_id: response_id.map(str::to_owned) }),
-        );
-    }
-    if let Some((status, retries)) = unverified_parts(sentence) {
-        candidates.extend(problems.map(|problem| Error::Unverified { status, problem, retries }));
-    }
-    if let Some(limit) = too_large_limit(sentence) {
-        candidates.push(Error::ResponseTooLarge { limit });
-    }
-    if let Some((request_id, message)) = outcome_unknown_parts(sentence) {
-        candidates.push(Error::OutcomeUnknown { request_id, message });
-    }
-    if let Some((store, problem)) = store_parts(sentence) {
-        candidates.push(Error::Store { store: store.to_owned(), problem: problem.to_owned() });
-    }
-    if let Some(message) = sentence.strip_prefix(CONTEXT_PREFIX) {
-        candidates.push(Error::Context(message.to_owned()));
-    }
-    candidates.into_iter().find(|candidate| candidate.to_string() == sentence)
-}
-
 /// What to do about an error status bunq gave, as a sentence (empty when the descriptions say it).
 fn advice(status: u16) -> &'static str {
     match status {
@@ -355,6 +299,7 @@ impl fmt::Display for Error {
                 let (start, middle, end) = STORE_FAILED;
                 write!(f, "{start}{store}{middle}{problem}{end}")
             }
+            Self::Renewal { source } => write!(f, "{CONTEXT_PREFIX}could not open a new session: {source}"),
         }
     }
 }
@@ -365,6 +310,7 @@ impl std::error::Error for Error {
             Self::Transport(e) => Some(e),
             Self::Key(e) => Some(e),
             Self::ServerSignature { problem, .. } | Self::Unverified { problem, .. } => Some(problem),
+            Self::Renewal { source } => Some(&**source),
             _ => None,
         }
     }
@@ -406,7 +352,60 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
             // The payload is not quoted: it may hold tokens.
             E::InvalidResponsePayload(_, e) => Self::Decode(e.to_string()),
             E::InvalidRequest(message) => Self::InvalidRequest(message),
-            E::Custom(message) => from_hook_sentence(&message).unwrap_or(Self::InvalidRequest(message)),
+            E::Custom(message) => pending::claim(&message).unwrap_or(Self::InvalidRequest(message)),
         }
+    }
+}
+
+/// Failures of the hooks on their way through progenitor, whose hooks can fail only with
+/// `Error::Custom(String)`: the hook files its [`Error`] here and hands progenitor its sentence
+/// with the key it was filed under; `From<progenitor_client::Error>` takes it out by that key.
+/// So the typed value arrives as it was (a sentence is never read back into an error), and
+/// anyone who prints progenitor's error directly still reads the sentence.
+///
+/// Bounded: a failure nobody converts (a caller who drops or only prints progenitor's error)
+/// stays until `CAPACITY` later ones push it out; its text then reads as
+/// [`Error::InvalidRequest`]. A conversion happens right after the call, so that is far more
+/// than the failures in flight at once.
+pub(crate) mod pending {
+    use super::Error;
+    use std::collections::VecDeque;
+    use std::sync::Mutex;
+
+    pub(super) const CAPACITY: usize = 1024;
+    /// Before the key at the end of the text: it tells a reader of progenitor's error where
+    /// the details went.
+    const KEY_MARK: &str = " (bunq_api::Error #";
+
+    struct Table {
+        next: u64,
+        entries: VecDeque<(u64, Error)>,
+    }
+
+    static TABLE: Mutex<Table> = Mutex::new(Table { next: 0, entries: VecDeque::new() });
+
+    fn table() -> std::sync::MutexGuard<'static, Table> {
+        TABLE.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Files `error`; the text for `Error::Custom`: its sentence and its key.
+    pub(crate) fn file(error: Error) -> String {
+        let sentence = error.to_string();
+        let mut table = table();
+        let key = table.next;
+        table.next += 1;
+        if table.entries.len() == CAPACITY {
+            table.entries.pop_front();
+        }
+        table.entries.push_back((key, error));
+        format!("{sentence}{KEY_MARK}{key})")
+    }
+
+    /// The error filed under the key `text` ends with, taken out of the table.
+    pub(super) fn claim(text: &str) -> Option<Error> {
+        let key: u64 = text.strip_suffix(')')?.rsplit_once(KEY_MARK)?.1.parse().ok()?;
+        let mut table = table();
+        let index = table.entries.iter().position(|(filed, _)| *filed == key)?;
+        table.entries.remove(index).map(|(_, error)| error)
     }
 }

@@ -22,12 +22,14 @@ pub mod documents {
 
 pub mod callbacks;
 mod client;
-// Only for rustdoc's tests: the wrong calls that must not compile.
 mod context;
 mod envelope;
 mod error;
 pub mod oauth;
 mod objects;
+mod session;
+pub mod store;
+// Only for rustdoc's tests: the wrong calls that must not compile.
 #[cfg(doctest)]
 mod wrong_calls;
 
@@ -51,16 +53,15 @@ pub use bunq_protocol::{Environment, RetryPolicy, Secret};
 #[cfg(feature = "rustls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
 pub use client::SpkiPin;
-pub use client::{ClientState, RequestSettings, SharedLimiter, Slot, TokenKind, WhenStoreDown, with_request_id};
+pub use client::{ClientState, RequestSettings, TokenKind, with_request_id};
 pub use client::{Collection, List, Page, PageFuture, RawPage};
 #[doc(hidden)]
 pub use client::{file_bytes, upload};
 #[cfg(feature = "aws-lc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
 pub use context::ContextKey;
-pub use context::store;
-pub use context::store::{ContextStore, FileStore};
 pub use context::{ApiContext, ContextOptions};
 pub use envelope::{Created, Envelope, Listing};
 pub use error::{ApiError, Error, Result};
 pub use progenitor_client::ResponseValue;
+pub use store::{ContextStore, FileStore, SharedLimiter, Slot, WhenStoreDown};

@@ -1,6 +1,6 @@
 //! Wrong calls do not compile. Each case is `tests/ui/correct_call.rs` with one mistake, checked
 //! by rustdoc (`cargo test --doc`) against the library as built, so no second build of it is
-//! needed. Stable rustdoc does not check the error code a case names; tests/wrong_calls.rs proves
+//! needed. Stable rustdoc does not check the error code a case names; tests/it/wrong_calls.rs proves
 //! that each case differs from the correct calls, which compile, in exactly one line.
 
 /// The correct calls compile.

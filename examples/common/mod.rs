@@ -60,21 +60,21 @@ pub async fn connect(description: &str) -> Result<Connection, Failure> {
         Some(path) => PathBuf::from(path),
         None => std::env::temp_dir().join(format!("bunq-api-example-{}.json", std::process::id())),
     };
-    let context = match ApiContext::restore(&context_path) {
+    // Each new session is saved to the same file, by a call or by `renew_session`.
+    let options = || ContextOptions::new().save_on_renew(&context_path);
+    let context = match ApiContext::restore_with(&context_path, options()) {
         Ok(saved) if saved.environment() == &environment && saved.is_for_api_key(&api_key) => {
             step(&format!("resuming the context saved in {}", context_path.display()));
             saved
         }
         _ => {
             step("creating the API context: installation, device, session");
-            let context =
-                ApiContext::create_with(environment, api_key, description, &["*"], ContextOptions::new()).await?;
+            let context = ApiContext::create_with(environment, api_key, description, &["*"], options()).await?;
             context.save(&context_path)?;
             println!("    saved to {} (owner-only)", context_path.display());
             context
         }
     };
-    context.save_on_renew(&context_path);
     Ok(Connection { context, context_path, sandbox })
 }
 

@@ -2,9 +2,11 @@
 //! way out; bunq's signature checked on the way back (failing closed); rate limits, retries of
 //! reads, and one re-authentication when bunq says the session is gone.
 
-use super::hook_failure::HookFailure;
 use super::state::{ClientState, TokenKind};
+use crate::Error;
 use crate::api::Client;
+use crate::error::pending;
+use crate::session::{self, Want};
 use bunq_protocol::retry::{self, Answer, CallKind, History, Next, jitter};
 use bunq_protocol::signing::{self, SignatureError};
 use bunq_protocol::{Secret, headers};
@@ -13,7 +15,6 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::future::Future;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
 
@@ -29,13 +30,13 @@ pub async fn with_request_id<F: Future>(request_id: impl Into<String>, call: F) 
     PINNED_REQUEST_ID.scope(request_id.into(), call).await
 }
 
-fn header_value(value: &str) -> Result<HeaderValue, HookFailure> {
-    HeaderValue::from_str(value).map_err(|_| HookFailure::Context(format!("`{value}` is not a valid header value")))
+fn header_value(value: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(value).map_err(|_| Error::Context(format!("`{value}` is not a valid header value")))
 }
 
-fn sensitive(token: &Secret) -> Result<HeaderValue, HookFailure> {
+fn sensitive(token: &Secret) -> Result<HeaderValue, Error> {
     let mut value = HeaderValue::from_str(token.expose())
-        .map_err(|_| HookFailure::Context("a token is not a valid header value".to_owned()))?;
+        .map_err(|_| Error::Context("a token is not a valid header value".to_owned()))?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -56,62 +57,27 @@ fn renew_request_id(request: &mut reqwest::Request) {
 
 impl Client {
     /// The token for a call; opens a new session first when the current one is about to expire.
-    async fn token_for(&self, kind: TokenKind) -> Result<Secret, HookFailure> {
+    async fn token_for(&self, kind: TokenKind) -> Result<Secret, Error> {
         let state = self.inner();
         match kind {
             TokenKind::Installation => state
                 .credentials()
                 .installation_token
                 .clone()
-                .ok_or_else(|| HookFailure::Context("no installation yet: create the API context first".to_owned())),
+                .ok_or_else(|| Error::Context("no installation yet: create the API context first".to_owned())),
             TokenKind::Session => {
-                if let Some(link) = state.link() {
-                    // A session another process opened early is picked up now and then.
-                    link.sync_if_due(self).await;
-                }
+                // A context shared through a store picks up a session another process opened early.
+                state.sessions().sync_if_due(self).await;
                 match state.fresh_session_token() {
                     Some(token) => Ok(token),
-                    None => self.renew_session(None).await,
+                    None => session::renew(self, Want::Fresh).await,
                 }
             }
         }
-    }
-
-    /// Opens a new session — once, however many calls ask at the same moment. `rejected` is the
-    /// token bunq just refused; when another call has already replaced it, its session is used.
-    /// A context opened from a store renews once across every process sharing it.
-    async fn renew_session(&self, rejected: Option<&str>) -> Result<Secret, HookFailure> {
-        let state = self.inner();
-        let _one_at_a_time = state.renewing().lock().await;
-        let replaced = match rejected {
-            None => state.fresh_session_token(),
-            Some(rejected) => state.session_token().filter(|t| t.expose() != rejected),
-        };
-        if let Some(token) = replaced {
-            return Ok(token);
-        }
-        match state.link() {
-            Some(link) => {
-                let want = match rejected {
-                    None => crate::context::shared::Want::Fresh,
-                    Some(token) => crate::context::shared::Want::Other(token.to_owned()),
-                };
-                crate::context::shared::renew_boxed(self.clone(), link, want)
-                    .await
-                    .map_err(|e| HookFailure::from_error(e, "could not open a new session"))?;
-            }
-            None => super::session::open_boxed(self.clone())
-                .await
-                .map_err(|e| HookFailure::Context(format!("could not open a new session: {e}")))?,
-        }
-        if let Some(hook) = state.on_renew() {
-            hook(self);
-        }
-        state.session_token().ok_or_else(|| HookFailure::Context("the new session was not kept".to_owned()))
     }
 
     /// Sets the protocol headers, the token and the body signature; waits for a rate-limit slot.
-    async fn prepare(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), HookFailure> {
+    async fn prepare(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error> {
         let state = self.inner();
         let settings = state.settings();
         let kind = crate::api::operation_auth(info.operation_id);
@@ -130,21 +96,13 @@ impl Client {
             if kind == Some(TokenKind::Session)
                 && let Some(left) = state.fresh_time_left()
             {
-                let next = state
-                    .limiter()
-                    .time_to_slot(info.operation_id, limit)
-                    .await
-                    .map_err(|e| HookFailure::from_error(e, "no rate-limit slot"))?;
+                let next = state.limiter().time_to_slot(info.operation_id, limit).await.map_err(no_slot)?;
                 if next > left {
                     tokio::time::sleep(left).await;
                     continue;
                 }
             }
-            let booking = state
-                .limiter()
-                .wait_for_slot(info.operation_id, limit)
-                .await
-                .map_err(|e| HookFailure::from_error(e, "no rate-limit slot"))?;
+            let booking = state.limiter().wait_for_slot(info.operation_id, limit).await.map_err(no_slot)?;
             if kind != Some(TokenKind::Session) {
                 break token;
             }
@@ -158,12 +116,12 @@ impl Client {
         let signature = match &token {
             None => None,
             Some(_) => {
-                let no_key = || HookFailure::Context("this client has no key to sign with".to_owned());
+                let no_key = || Error::Context("this client has no key to sign with".to_owned());
                 Some(match request.body() {
                     None => state.empty_body_signature().ok_or_else(no_key)?.to_owned(),
                     Some(body) => {
                         let bytes = body.as_bytes().ok_or_else(|| {
-                            HookFailure::Context("a streamed body cannot be signed; pass the body as bytes".to_owned())
+                            Error::Context("a streamed body cannot be signed; pass the body as bytes".to_owned())
                         })?;
                         signing::sign(state.key().ok_or_else(no_key)?, bytes)
                     }
@@ -214,7 +172,7 @@ impl Client {
                 Ok(Attempt::Unverified { status, retry_after, .. }) => {
                     (Answer::Unverified { status: *status }, *retry_after)
                 }
-                Ok(Attempt::TooLarge { limit }) => return Ok(failed(HookFailure::TooLarge { limit: *limit })),
+                Ok(Attempt::TooLarge { limit }) => return Ok(failed(Error::ResponseTooLarge { limit: *limit })),
             };
             let next = retry::decide(call, answer, history, &policy, retry_after, jitter());
             tracing::debug!(operation = info.operation_id, ?answer, ?next, retries = history.retries, "attempt");
@@ -233,7 +191,8 @@ impl Client {
                     request = again;
                 }
                 (Next::Reauthenticate, Some(mut again)) => {
-                    let Ok(token) = self.renew_session(sent_token.as_deref()).await else { return deliver(attempt) };
+                    let want = sent_token.map_or(Want::Fresh, Want::Other);
+                    let Ok(token) = session::renew(self, want).await else { return deliver(attempt) };
                     let Ok(value) = sensitive(&token) else { return deliver(attempt) };
                     again.headers_mut().insert(HeaderName::from_static(headers::AUTHENTICATION), value);
                     renew_request_id(&mut again);
@@ -246,14 +205,14 @@ impl Client {
                 }
                 (Next::OutcomeUnknown, _) => {
                     let message = unknown_outcome_cause(&attempt);
-                    return Ok(failed(HookFailure::OutcomeUnknown { request_id, message }));
+                    return Ok(failed(Error::OutcomeUnknown { request_id, message }));
                 }
                 (Next::Refuse | Next::GiveUp, _) => match attempt {
                     Ok(Attempt::Unverified { status, problem, response_id, .. }) => {
                         let failure = if next == Next::Refuse {
-                            HookFailure::Signature { problem, response_id }
+                            Error::ServerSignature { problem, response_id }
                         } else {
-                            HookFailure::Unverified { status, problem, retries: history.retries }
+                            Error::Unverified { status, problem, retries: history.retries }
                         };
                         return Ok(failed(failure));
                     }
@@ -265,18 +224,13 @@ impl Client {
     }
 
     /// Waits for a rate-limit slot for another attempt of a call.
-    async fn slot_for_retry(&self, request: &reqwest::Request, info: &OperationInfo) -> Result<(), HookFailure> {
+    async fn slot_for_retry(&self, request: &reqwest::Request, info: &OperationInfo) -> Result<(), Error> {
         let state = self.inner();
         if !state.settings().rate_limits {
             return Ok(());
         }
         let limit = bunq_protocol::rate_limit::bunq_limit(info.operation_id, request.method());
-        state
-            .limiter()
-            .wait_for_slot(info.operation_id, limit)
-            .await
-            .map(drop)
-            .map_err(|e| HookFailure::from_error(e, "no rate-limit slot"))
+        state.limiter().wait_for_slot(info.operation_id, limit).await.map(drop).map_err(no_slot)
     }
 
     /// One exchange: the body read within the size limit and bunq's signature checked. An
@@ -330,8 +284,8 @@ enum Attempt {
 fn deliver(attempt: reqwest::Result<Attempt>) -> reqwest::Result<reqwest::Response> {
     Ok(match attempt? {
         Attempt::Verified { status, headers, body } => rebuild(status, headers, body),
-        Attempt::Unverified { problem, response_id, .. } => failed(HookFailure::Signature { problem, response_id }),
-        Attempt::TooLarge { limit } => failed(HookFailure::TooLarge { limit }),
+        Attempt::Unverified { problem, response_id, .. } => failed(Error::ServerSignature { problem, response_id }),
+        Attempt::TooLarge { limit } => failed(Error::ResponseTooLarge { limit }),
     })
 }
 
@@ -380,12 +334,24 @@ fn rebuild(status: reqwest::StatusCode, headers: HeaderMap, body: Bytes) -> reqw
     reqwest::Response::from(response)
 }
 
+/// A failure filed for `post` (see `crate::error::pending`): the text progenitor carries.
+#[derive(Clone)]
+struct Filed(String);
+
 /// An empty stand-in response that carries a failure to `post`.
-fn failed(failure: HookFailure) -> reqwest::Response {
+fn failed(failure: Error) -> reqwest::Response {
     let mut response = http::Response::new(Bytes::new());
     *response.status_mut() = reqwest::StatusCode::BAD_GATEWAY;
-    response.extensions_mut().insert(Arc::new(failure));
+    response.extensions_mut().insert(Filed(pending::file(failure)));
     reqwest::Response::from(response)
+}
+
+/// A rate-limit failure: a store's stays what it is; anything else is the context's problem.
+fn no_slot(error: Error) -> Error {
+    match error {
+        error @ Error::Store { .. } => error,
+        other => Error::Context(format!("no rate-limit slot: {other}")),
+    }
 }
 
 impl ClientHooks<ClientState> for Client {
@@ -394,7 +360,7 @@ impl ClientHooks<ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        self.prepare(request, info).await.map_err(HookFailure::into_progenitor)
+        self.prepare(request, info).await.map_err(|failure| progenitor_client::Error::Custom(pending::file(failure)))
     }
 
     async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
@@ -414,8 +380,8 @@ impl ClientHooks<ClientState> for Client {
                 if let Some(id) = response.headers().get(headers::RESPONSE_ID).and_then(|v| v.to_str().ok()) {
                     span.record("response_id", tracing::field::display(id));
                 }
-                match response.extensions().get::<Arc<HookFailure>>() {
-                    Some(failure) => tracing::debug!(elapsed_ms, %failure, "refused"),
+                match response.extensions().get::<Filed>() {
+                    Some(Filed(failure)) => tracing::debug!(elapsed_ms, failure, "refused"),
                     None => tracing::debug!(elapsed_ms, "answered"),
                 }
                 // Errors carry it in `ApiError::warning`; on success it is in the headers and here.
@@ -433,8 +399,8 @@ impl ClientHooks<ClientState> for Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        match result.as_ref().ok().and_then(|r| r.extensions().get::<Arc<HookFailure>>()) {
-            Some(failure) => Err(progenitor_client::Error::Custom(failure.to_string())),
+        match result.as_ref().ok().and_then(|r| r.extensions().get::<Filed>()) {
+            Some(Filed(failure)) => Err(progenitor_client::Error::Custom(failure.clone())),
             None => Ok(()),
         }
     }

@@ -1,8 +1,7 @@
 //! What lives inside every generated `Client`: key, tokens, bunq's key, settings.
 
 use super::limits::Limiter;
-use crate::api::{Client, types};
-use crate::context::shared::Link;
+use crate::session::{Session, Sessions};
 use bunq_protocol::keys::{PrivateKey, PublicKey};
 use bunq_protocol::{RetryPolicy, Secret, signing};
 use std::fmt;
@@ -54,15 +53,6 @@ impl Default for RequestSettings {
     }
 }
 
-/// An open session.
-#[derive(Clone, Debug)]
-pub(crate) struct Session {
-    pub token: Secret,
-    pub id: i64,
-    pub user_id: types::UserId,
-    pub expires_at: SystemTime,
-}
-
 /// What the context knows, changing as installation and sessions happen.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Credentials {
@@ -73,20 +63,14 @@ pub(crate) struct Credentials {
     pub session: Option<Session>,
 }
 
-pub(crate) type RenewHook = dyn Fn(&Client) + Send + Sync;
-
 struct Shared {
     /// `None` only for a client that makes token-less calls (e.g. creating a sandbox user).
     key: Option<PrivateKey>,
     empty_body_signature: Option<String>,
     settings: RequestSettings,
     credentials: RwLock<Credentials>,
-    /// Held only while a new session is being opened: one opening at a time.
-    renewing: tokio::sync::Mutex<()>,
-    on_renew: RwLock<Option<Arc<RenewHook>>>,
+    sessions: Sessions,
     limiter: Limiter,
-    /// The store this context is shared through, if it was opened from one.
-    link: RwLock<Option<Arc<Link>>>,
 }
 
 /// The state inside every generated [`Client`]. Cloning is cheap and clones share it.
@@ -111,6 +95,7 @@ impl ClientState {
         settings: RequestSettings,
         credentials: Credentials,
         limiter: Limiter,
+        sessions: Sessions,
     ) -> Self {
         let empty_body_signature = key.as_ref().map(|key| signing::sign(key, b""));
         Self(Arc::new(Shared {
@@ -118,10 +103,8 @@ impl ClientState {
             empty_body_signature,
             settings,
             credentials: RwLock::new(credentials),
-            renewing: tokio::sync::Mutex::new(()),
-            on_renew: RwLock::new(None),
+            sessions,
             limiter,
-            link: RwLock::new(None),
         }))
     }
 
@@ -142,13 +125,9 @@ impl ClientState {
         &self.0.limiter
     }
 
-    /// The store link of a context opened with [`crate::ApiContext::open`].
-    pub(crate) fn link(&self) -> Option<Arc<Link>> {
-        self.0.link.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    pub(crate) fn set_link(&self, link: Arc<Link>) {
-        *self.0.link.write().unwrap_or_else(|e| e.into_inner()) = Some(link);
+    /// How sessions are renewed, one at a time.
+    pub(crate) fn sessions(&self) -> &Sessions {
+        &self.0.sessions
     }
 
     /// A poisoned lock only means another thread panicked mid-update of plain data: keep going.
@@ -158,18 +137,6 @@ impl ClientState {
 
     pub(crate) fn credentials_mut(&self) -> RwLockWriteGuard<'_, Credentials> {
         self.0.credentials.write().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(crate) fn renewing(&self) -> &tokio::sync::Mutex<()> {
-        &self.0.renewing
-    }
-
-    pub(crate) fn set_on_renew(&self, hook: Option<Arc<RenewHook>>) {
-        *self.0.on_renew.write().unwrap_or_else(|e| e.into_inner()) = hook;
-    }
-
-    pub(crate) fn on_renew(&self) -> Option<Arc<RenewHook>> {
-        self.0.on_renew.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The current session token, whatever its age.

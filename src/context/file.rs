@@ -1,9 +1,12 @@
 //! The saved form of an API context: a versioned JSON file, written atomically, owner-only.
 
-use bunq_protocol::Environment;
+use crate::client::ClientState;
+use crate::session::Session;
+use bunq_protocol::{Environment, Secret};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, UNIX_EPOCH};
 
 const FORMAT: &str = "bunq-api-context";
 /// The same, encrypted with a [`crate::ContextKey`]: `{"format", "version", "sealed": base64}`.
@@ -33,31 +36,48 @@ pub(crate) struct SavedSession {
     pub expires_at: u64,
 }
 
+impl SavedSession {
+    /// The session it saved.
+    pub fn session(&self) -> Session {
+        Session {
+            token: Secret::new(self.token.clone()),
+            id: self.id,
+            user_id: crate::api::types::UserId(self.user_id),
+            expires_at: UNIX_EPOCH + Duration::from_secs(self.expires_at),
+        }
+    }
+}
+
 /// A problem with a context file, as a sentence.
 pub(crate) type Problem = String;
 
 impl ContextFile {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        environment: Environment,
-        api_key: String,
-        private_key_pem: String,
-        installation_token: String,
-        server_public_key_pem: String,
-        device_id: Option<i64>,
-        session: Option<SavedSession>,
-    ) -> Self {
-        Self {
+    /// The saved form of what a client holds, for `environment`.
+    pub fn of(environment: &Environment, state: &ClientState) -> crate::Result<Self> {
+        let credentials = state.credentials();
+        let missing = |what: &str| crate::Error::Context(format!("nothing to save: no {what} yet"));
+        let session = credentials.session.as_ref().map(|s| SavedSession {
+            token: s.token.expose().to_owned(),
+            id: s.id,
+            user_id: *s.user_id,
+            expires_at: s.expires_at.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        });
+        Ok(Self {
             format: FORMAT.to_owned(),
             version: VERSION,
-            environment,
-            api_key,
-            private_key_pem,
-            installation_token,
-            server_public_key_pem,
-            device_id,
+            environment: environment.clone(),
+            api_key: credentials.api_key.as_ref().ok_or_else(|| missing("API key"))?.expose().to_owned(),
+            private_key_pem: state.key().ok_or_else(|| missing("key"))?.to_pem()?.to_string(),
+            installation_token: credentials
+                .installation_token
+                .as_ref()
+                .ok_or_else(|| missing("installation"))?
+                .expose()
+                .to_owned(),
+            server_public_key_pem: credentials.server_key.as_ref().ok_or_else(|| missing("server key"))?.to_pem()?,
+            device_id: credentials.device_id,
             session,
-        }
+        })
     }
 
     /// Parses a context file's bytes; says clearly what is wrong with a foreign or damaged one.

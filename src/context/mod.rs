@@ -4,27 +4,25 @@
 //! encryption at rest `sealing.rs`.
 
 pub(crate) mod file;
-mod options;
+pub(crate) mod options;
 #[cfg(feature = "aws-lc")]
 mod sealing;
-pub(crate) mod shared;
-pub mod store;
+mod shared;
 
 pub use options::ContextOptions;
 #[cfg(feature = "aws-lc")]
 pub use sealing::ContextKey;
 
 use crate::api::{Client, types};
-use crate::client::session;
-use crate::client::state::{Credentials, Session};
+use crate::client::state::Credentials;
+use crate::session::{self, Want};
 use crate::{Error, Result};
 use bunq_protocol::keys::{PrivateKey, PublicKey};
 use bunq_protocol::{Environment, Secret};
-use file::{ContextFile, SavedSession};
+use file::ContextFile;
 use progenitor_client::ClientInfo;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::path::Path;
+use std::time::SystemTime;
 
 /// A live connection to bunq: keys, tokens and the typed [`Client`].
 ///
@@ -147,36 +145,8 @@ impl ApiContext {
             .map_err(|problem| Error::ContextFile { path: path.to_owned(), problem })
     }
 
-    pub(crate) fn to_file(&self) -> Result<ContextFile> {
-        let state = self.client.inner();
-        let credentials = state.credentials();
-        let missing = |what: &str| Error::Context(format!("nothing to save: no {what} yet"));
-        let session = credentials.session.as_ref().map(|s| SavedSession {
-            token: s.token.expose().to_owned(),
-            id: s.id,
-            user_id: *s.user_id,
-            expires_at: s.expires_at.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
-        });
-        Ok(ContextFile::new(
-            self.environment.clone(),
-            credentials.api_key.as_ref().ok_or_else(|| missing("API key"))?.expose().to_owned(),
-            state.key().ok_or_else(|| missing("key"))?.to_pem()?.to_string(),
-            credentials.installation_token.as_ref().ok_or_else(|| missing("installation"))?.expose().to_owned(),
-            credentials.server_key.as_ref().ok_or_else(|| missing("server key"))?.to_pem()?,
-            credentials.device_id,
-            session,
-        ))
-    }
-
-    /// Saves the context to `path` every time a new session is opened.
-    pub fn save_on_renew(&self, path: impl Into<PathBuf>) {
-        let path = path.into();
-        let environment = self.environment.clone();
-        self.client.inner().set_on_renew(Some(Arc::new(move |client: &Client| {
-            let context = ApiContext { environment: environment.clone(), client: client.clone() };
-            // A failed save must not fail the request that renewed the session.
-            let _ = context.save(&path);
-        })));
+    fn to_file(&self) -> Result<ContextFile> {
+        ContextFile::of(&self.environment, self.client.inner())
     }
 
     /// The typed client: every endpoint of the spec as a method.
@@ -210,13 +180,12 @@ impl ApiContext {
         self.client.inner().credentials().session.as_ref().map(|s| s.expires_at)
     }
 
-    /// Opens a new session now (on a context from [`ApiContext::open`]: gets one newer than
-    /// the current one, opened here or by another process).
+    /// Gets a new session now: opened here, or on a context from [`ApiContext::open`] one newer
+    /// than the current one, opened here or by another process. The same renewal as a call's
+    /// (and [`ContextOptions::save_on_renew`] saves it); a failure is [`Error::Renewal`].
     pub async fn renew_session(&self) -> Result<()> {
-        match self.client.inner().link() {
-            Some(link) => shared::renew_now(self, link).await,
-            None => session::open(&self.client).await,
-        }
+        let current = self.client.inner().session_token().map(|t| t.expose().to_owned()).unwrap_or_default();
+        session::renew(&self.client, Want::Other(current)).await.map(drop)
     }
 
     /// Ends the session at bunq (`DELETE /session/0`). The next call opens a new one.
@@ -230,12 +199,7 @@ impl ApiContext {
 /// Environment and credentials saved in a context file (all but the private key).
 pub(crate) fn credentials_of(file: ContextFile) -> std::result::Result<(Environment, Credentials), String> {
     let server_key = PublicKey::from_pem(&file.server_public_key_pem).map_err(|e| format!("server public key: {e}"))?;
-    let session = file.session.map(|s| Session {
-        token: Secret::new(s.token),
-        id: s.id,
-        user_id: types::UserId(s.user_id),
-        expires_at: UNIX_EPOCH + Duration::from_secs(s.expires_at),
-    });
+    let session = file.session.as_ref().map(file::SavedSession::session);
     let credentials = Credentials {
         api_key: Some(Secret::new(file.api_key)),
         installation_token: Some(Secret::new(file.installation_token)),

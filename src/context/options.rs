@@ -2,11 +2,14 @@
 //! timeouts, retries, limits, TLS pins, your own `reqwest::Client` or key.
 
 use crate::api::Client;
-use crate::client::limits::{Limiter, SharedLimiter, WhenStoreDown};
+use crate::client::limits::Limiter;
 use crate::client::state::{ClientState, Credentials, RequestSettings};
+use crate::session::{AfterRenewal, Local, Renewal, Sessions};
+use crate::store::{SharedLimiter, WhenStoreDown};
 use crate::{Error, Result};
 use bunq_protocol::Environment;
 use bunq_protocol::keys::PrivateKey;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,6 +22,9 @@ pub struct ContextOptions {
     http: Option<reqwest::Client>,
     key: Option<PrivateKey>,
     timeout: Option<Duration>,
+    save_on_renew: Option<PathBuf>,
+    /// How sessions are renewed: [`Local`] unless the context is opened from a store.
+    renewal: Option<Arc<dyn Renewal>>,
     #[cfg(feature = "rustls")]
     pins: Vec<crate::SpkiPin>,
     #[cfg(feature = "rustls")]
@@ -136,6 +142,14 @@ impl ContextOptions {
         self.roots.push(der);
         self
     }
+    /// Save the context to `path` (as [`ApiContext::save`](crate::ApiContext::save) does) each
+    /// time a new session is got — by a call or by
+    /// [`ApiContext::renew_session`](crate::ApiContext::renew_session). A failed save does not
+    /// fail the call.
+    pub fn save_on_renew(mut self, path: impl Into<PathBuf>) -> Self {
+        self.save_on_renew = Some(path.into());
+        self
+    }
     /// Discard responses with a larger body (default 16 MiB).
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.settings.max_response_bytes = limit;
@@ -194,6 +208,12 @@ impl ContextOptions {
         self.settings.refresh_margin
     }
 
+    /// Renew sessions with `renewal` instead of opening them here (a context opened from a store).
+    pub(super) fn renewed_by(mut self, renewal: Arc<dyn Renewal>) -> Self {
+        self.renewal = Some(renewal);
+        self
+    }
+
     /// The key given with [`ContextOptions::key`], taken out.
     pub(super) fn take_key(&mut self) -> Option<PrivateKey> {
         self.key.take()
@@ -227,7 +247,19 @@ impl ContextOptions {
                 builder.build().map_err(Error::Transport)?
             }
         };
-        let state = ClientState::new(key, self.settings, credentials, self.sharing.limiter());
+        let after = self.save_on_renew.map(|path| {
+            let environment = environment.clone();
+            let save: Arc<AfterRenewal> = Arc::new(move |client| {
+                let context = super::ApiContext { environment: environment.clone(), client: client.clone() };
+                // A failed save must not fail the call that renewed the session.
+                if let Err(error) = context.save(&path) {
+                    tracing::warn!(%error, "could not save the context after a renewal");
+                }
+            });
+            save
+        });
+        let sessions = Sessions::new(self.renewal.unwrap_or_else(|| Arc::new(Local)), after);
+        let state = ClientState::new(key, self.settings, credentials, self.sharing.limiter(), sessions);
         Ok(Client::new_with_client(environment.base_url(), http, state))
     }
 }

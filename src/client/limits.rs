@@ -1,0 +1,102 @@
+//! Where a call gets its rate-limit slot: the in-process limiter (the default) or a
+//! [`SharedLimiter`] that every process of one egress IP asks (a store, see `crate::store`).
+
+use crate::Error;
+use crate::store::{SharedLimiter, Slot, WhenStoreDown};
+use bunq_protocol::rate_limit::{Limit, RateLimiter};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A booked slot, to give back if the call does not go.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Booking {
+    InProcess(Instant),
+    Shared(u64),
+}
+
+/// The limiter a client uses.
+pub(crate) enum Limiter {
+    InProcess(RateLimiter),
+    Shared { limiter: Arc<dyn SharedLimiter>, bucket: String, margin: Duration, when_down: WhenStoreDown },
+}
+
+impl fmt::Debug for Limiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InProcess(_) => f.write_str("in-process"),
+            Self::Shared { limiter, bucket, .. } => write!(f, "shared ({limiter:?}, bucket {bucket})"),
+        }
+    }
+}
+
+impl Limiter {
+    /// Books a slot for `endpoint` and waits until it comes.
+    pub(crate) async fn wait_for_slot(&self, endpoint: &'static str, limit: Limit) -> Result<Booking, Error> {
+        let (wait, booking) = match self {
+            Self::InProcess(limiter) => {
+                let now = Instant::now();
+                let wait = limiter.reserve(endpoint, limit, now);
+                (wait, Booking::InProcess(now + wait))
+            }
+            Self::Shared { .. } => {
+                let slot = self.shared_slot(endpoint, limit, true).await?;
+                (slot.wait, Booking::Shared(slot.at))
+            }
+        };
+        if !wait.is_zero() {
+            tracing::debug!(operation = endpoint, wait_ms = wait.as_millis() as u64, "rate limit");
+            tokio::time::sleep(wait).await;
+        }
+        Ok(booking)
+    }
+
+    /// Gives a booked slot back: the call did not go. A failure only costs that slot.
+    pub(crate) async fn cancel(&self, endpoint: &'static str, booking: Booking) {
+        match (self, booking) {
+            (Self::InProcess(limiter), Booking::InProcess(slot)) => limiter.cancel(endpoint, slot),
+            (Self::Shared { limiter, bucket, .. }, Booking::Shared(at)) => {
+                if let Err(error) = limiter.cancel(bucket, endpoint, at).await {
+                    tracing::debug!(operation = endpoint, %error, "could not give an unused slot back");
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// How long until `endpoint` has a free slot, booking nothing.
+    pub(crate) async fn time_to_slot(&self, endpoint: &'static str, limit: Limit) -> Result<Duration, Error> {
+        match self {
+            Self::InProcess(limiter) => Ok(limiter.peek(endpoint, limit, Instant::now())),
+            Self::Shared { .. } => Ok(self.shared_slot(endpoint, limit, false).await?.wait),
+        }
+    }
+
+    /// Asks the shared limiter, as [`WhenStoreDown`] says when it does not answer.
+    async fn shared_slot(&self, endpoint: &'static str, limit: Limit, book: bool) -> Result<Slot, Error> {
+        let Self::Shared { limiter, bucket, margin, when_down } = self else {
+            return Ok(Slot { wait: Duration::ZERO, at: 0 });
+        };
+        // A little slack on every window: send times drift by scheduling and network on the way.
+        let limit = Limit { calls: limit.calls, per: limit.per + *margin };
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(250);
+        loop {
+            match limiter.next_slot(bucket, endpoint, limit, book).await {
+                Ok(slot) => return Ok(slot),
+                Err(error) => {
+                    let patience = match when_down {
+                        WhenStoreDown::Fail => return Err(error),
+                        WhenStoreDown::Wait(patience) => *patience,
+                    };
+                    if started.elapsed() + pause > patience {
+                        return Err(error);
+                    }
+                    tracing::warn!(operation = endpoint, %error, "shared rate limiter unreachable; the call waits");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+            }
+        }
+    }
+}
