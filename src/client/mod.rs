@@ -2,6 +2,7 @@
 //! hooks every call goes through (headers, token, signature, verification, retries, limits),
 //! sessions, and paging. The protocol rules themselves are in `bunq-protocol`.
 
+mod encryption;
 mod files;
 mod hook_failure;
 mod hooks;
@@ -12,6 +13,7 @@ pub(crate) mod pinning;
 pub(crate) mod session;
 pub(crate) mod state;
 
+pub use encryption::with_encryption;
 pub use files::{file_bytes, upload};
 pub use hooks::with_request_id;
 pub use limits::{SharedLimiter, Slot, WhenStoreDown};

@@ -83,8 +83,20 @@ impl ApiContext {
         permitted_ips: &[&str],
         options: ContextOptions,
     ) -> Result<Self> {
+        Self::open_as(store, key, environment, Login::ApiKey(api_key.into()), description, permitted_ips, options).await
+    }
+
+    /// [`ApiContext::open`] for any kind of login.
+    pub(crate) async fn open_as(
+        store: Arc<dyn ContextStore>,
+        key: &str,
+        environment: Environment,
+        login: Login,
+        description: &str,
+        permitted_ips: &[&str],
+        options: ContextOptions,
+    ) -> Result<Self> {
         check_key(key)?;
-        let api_key = api_key.into();
         let link = Arc::new(Link {
             store,
             key: key.to_owned(),
@@ -98,12 +110,12 @@ impl ApiContext {
         let deadline = Instant::now() + link.sharing.patience;
         let context = loop {
             if let Some(stored) = link.patiently(|| link.store.load(&link.key)).await? {
-                break link.attach(&stored, &api_key, options)?;
+                break link.attach(&stored, &login, options)?;
             }
             let ttl = link.sharing.lease;
             match link.patiently(|| link.store.acquire_lease(&link.key, &link.holder, ttl)).await? {
                 Some(lease) => {
-                    let create = link.create(lease, &api_key, description, permitted_ips, options.clone());
+                    let create = link.create(lease, &login, description, permitted_ips, options.clone());
                     let made = link.holding(lease, create).await;
                     link.release(lease).await;
                     if let Some(context) = made? {
@@ -123,6 +135,15 @@ impl ApiContext {
         context.client.inner().set_link(link);
         Ok(context)
     }
+}
+
+/// How a shared context logs in when no process has saved it yet.
+pub(crate) enum Login {
+    /// With an API key (which a saved context must match).
+    ApiKey(Secret),
+    /// As a PSD2 provider, with its certificate.
+    #[cfg(feature = "psd2")]
+    Provider(super::ProviderCertificate),
 }
 
 /// Runs [`Link::renew`] behind a box: renewal opens a session, which is a call through the
@@ -223,9 +244,15 @@ impl Link {
     }
 
     /// A context from what another process saved, after checking it is for this server and key.
-    fn attach(&self, stored: &Stored, api_key: &Secret, options: ContextOptions) -> Result<ApiContext> {
+    fn attach(&self, stored: &Stored, login: &Login, options: ContextOptions) -> Result<ApiContext> {
         let file = self.decode(stored)?;
-        if file.environment != self.environment || file.api_key != api_key.expose() {
+        // A provider's secret is bunq's credential, which it cannot know: the environment must match.
+        let other_key = match login {
+            Login::ApiKey(api_key) => file.api_key != api_key.expose(),
+            #[cfg(feature = "psd2")]
+            Login::Provider(_) => false,
+        };
+        if file.environment != self.environment || other_key {
             return Err(Error::Context(format!(
                 "the context saved under `{}` was made for another server or API key: open it with those, or use \
                  another key",
@@ -241,18 +268,25 @@ impl Link {
     async fn create(
         &self,
         lease: Lease,
-        api_key: &Secret,
+        login: &Login,
         description: &str,
         permitted_ips: &[&str],
         options: ContextOptions,
     ) -> Result<Option<ApiContext>> {
         // Another process may have saved it between our look and our lease.
         if let Some(stored) = self.patiently(|| self.store.load(&self.key)).await? {
-            return self.attach(&stored, api_key, options).map(Some);
+            return self.attach(&stored, login, options).map(Some);
         }
-        let context =
-            ApiContext::create_with(self.environment.clone(), api_key.clone(), description, permitted_ips, options)
-                .await?;
+        let environment = self.environment.clone();
+        let context = match login {
+            Login::ApiKey(api_key) => {
+                ApiContext::create_with(environment, api_key.clone(), description, permitted_ips, options).await?
+            }
+            #[cfg(feature = "psd2")]
+            Login::Provider(provider) => {
+                ApiContext::create_for_psd2_with(environment, provider, description, permitted_ips, options).await?
+            }
+        };
         let bytes = self.encode(&context.client)?;
         match self.patiently(|| self.store.compare_and_swap(&self.key, 0, Some(lease), &bytes)).await? {
             Swap::Written(version) => {
