@@ -6,7 +6,7 @@ use bunq_api::oauth::OAuthApp;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|redirect: &str| {
-    let app = OAuthApp::new(&Environment::Sandbox, "client".into(), "secret".into(), "https://app.example/back");
+    let app = OAuthApp::new(&Environment::Sandbox, "client", "secret", "https://app.example/back");
     let _ = app.code_from_redirect(redirect, "expected-state");
     let _ = app.code_from_redirect(redirect, "");
 });
