@@ -215,6 +215,21 @@ def endpoint_item(cls, kind, sequences):
     return cls["consts"].get("_OBJECT_TYPE_POST" if kind == "create" else "_OBJECT_TYPE_PUT", wrapper or "")
 
 
+def login_overrides(root, classes, endpoints):
+    """Core classes that stand in for a generated one on the SDK's login path and decode its create
+    answer as the generated class's `_OBJECT_TYPE_GET` item (the PSD2 credential answers a
+    `CredentialPasswordIp`, not the `Id` the generated create expects): that is what the wire sends."""
+    for path in sorted((root / "bunq/sdk/model/core").glob("*_internal.py")):
+        for node in ast.parse(path.read_text()).body:
+            base = next((b.id for b in getattr(node, "bases", []) if isinstance(b, ast.Name)), None)
+            if not isinstance(node, ast.ClassDef) or base not in classes:
+                continue
+            reads_get = any(isinstance(a, ast.Attribute) and a.attr == "_OBJECT_TYPE_GET" for a in ast.walk(node))
+            url, item = classes[base]["urls"].get("create"), classes[base]["consts"].get("_OBJECT_TYPE_GET")
+            if reads_get and url in endpoints and item:
+                endpoints[url]["create"] = item
+
+
 def sdk_endpoints(classes, sequences):
     """{url template: {"class": name, kind: item}}, and (category, text) notes on oddities."""
     endpoints, notes = {}, []
@@ -476,6 +491,7 @@ def build(args, sdk_root):
     classes = read_sdk_classes(sdk_root)
     by_item, sequences = read_item_decoders(sdk_root)
     endpoints, notes = sdk_endpoints(classes, sequences)
+    login_overrides(sdk_root, classes, endpoints)
     ops = doc_operations(doc)
     facts = Facts(doc, classes, read_anchor_overrides(sdk_root), read_type_aliases(sdk_root))
     for item, cname in by_item.items():

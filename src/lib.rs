@@ -35,7 +35,7 @@ mod wrong_calls;
 
 // The pure protocol, shared with the sandbox, lives in `bunq-protocol`; these are its modules.
 #[doc(inline)]
-pub use bunq_protocol::{headers, keys, rate_limit, signing};
+pub use bunq_protocol::{encryption, headers, keys, psd2, rate_limit, signing};
 
 /// Entry points for the fuzz targets in `fuzz/` (built only under `cargo fuzz`).
 #[cfg(fuzzing)]
@@ -54,12 +54,16 @@ pub use bunq_protocol::{Environment, RetryPolicy, Secret};
 #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
 pub use client::SpkiPin;
 pub use client::{ClientState, RequestSettings, TokenKind, with_request_id};
+pub use client::with_encryption;
 pub use client::{Collection, List, Page, PageFuture, RawPage};
 #[doc(hidden)]
 pub use client::{file_bytes, upload};
 #[cfg(feature = "aws-lc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
 pub use context::ContextKey;
+#[cfg(feature = "psd2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "psd2")))]
+pub use context::ProviderCertificate;
 pub use context::{ApiContext, ContextOptions};
 pub use envelope::{Created, Envelope, Listing};
 pub use error::{ApiError, Error, Result};

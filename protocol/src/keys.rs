@@ -93,6 +93,10 @@ impl PrivateKey {
     pub(crate) fn signer(&self) -> &Signer {
         &self.signer
     }
+
+    pub(crate) fn rsa(&self) -> &RsaPrivateKey {
+        &self.key
+    }
 }
 
 /// A public key: ours to send to bunq, or bunq's to verify responses with.
@@ -149,6 +153,16 @@ impl PublicKey {
 
     pub(crate) fn verifier(&self) -> &Verifier {
         &self.verifier
+    }
+
+    pub(crate) fn rsa(&self) -> &RsaPublicKey {
+        &self.key
+    }
+
+    /// Loads a DER SubjectPublicKeyInfo (as a certificate carries it).
+    pub(crate) fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
+        let key = RsaPublicKey::from_public_key_der(der).map_err(|_| KeyError::NotPem("public key"))?;
+        Self::from_rsa(key, Backend::default())
     }
 }
 

@@ -29,6 +29,8 @@ pub(crate) struct Installation {
     pub id: i64,
     pub token: String,
     pub client_key: PublicKey,
+    /// The key's PEM exactly as sent: what a PSD2 provider signs.
+    pub client_key_pem: String,
     pub created: SystemTime,
     request_ids: HashSet<String>,
 }
@@ -93,11 +95,18 @@ pub(crate) struct Access {
 
 impl Access {
     /// Registers a client key; returns the installation.
-    pub(crate) fn install(&mut self, ids: &mut Ids, client_key: PublicKey, now: SystemTime) -> &Installation {
+    pub(crate) fn install(
+        &mut self,
+        ids: &mut Ids,
+        client_key: PublicKey,
+        client_key_pem: String,
+        now: SystemTime,
+    ) -> &Installation {
         let id = ids.next();
         let token = random_hex();
         self.installation_tokens.insert(token.clone(), id);
-        let installation = Installation { id, token, client_key, created: now, request_ids: HashSet::new() };
+        let installation =
+            Installation { id, token, client_key, client_key_pem, created: now, request_ids: HashSet::new() };
         self.installations.entry(id).or_insert(installation)
     }
 
@@ -295,8 +304,8 @@ mod tests {
         let mut ids = Ids::default();
         let key = bunq_protocol::keys::PrivateKey::generate().unwrap().public_key();
         let (a, b) = {
-            let a = access.install(&mut ids, key.clone(), SystemTime::now()).id;
-            (a, access.install(&mut ids, key, SystemTime::now()).id)
+            let a = access.install(&mut ids, key.clone(), String::new(), SystemTime::now()).id;
+            (a, access.install(&mut ids, key, String::new(), SystemTime::now()).id)
         };
         assert!(access.remember_request_id(a, "x"));
         assert!(!access.remember_request_id(a, "x"));

@@ -58,6 +58,8 @@ pub(crate) struct User {
     pub company: bool,
     /// Fields set through the API (`PUT /user-person/{id}`), as the wire shows them.
     pub extra: Map<String, Value>,
+    /// A PSD2 provider (`UserPaymentServiceProvider`), known by its certificate.
+    pub provider: Option<super::psd2::Provider>,
 }
 
 impl User {
@@ -267,6 +269,7 @@ impl Bank {
             accounts: vec![account_id],
             company,
             extra: Map::new(),
+            provider: None,
         };
         let change =
             AccountChange { description: Some("Sandbox current account".to_owned()), ..AccountChange::default() };
@@ -277,6 +280,40 @@ impl Bank {
         self.users.insert(user_id, user);
         self.accounts.insert(account_id, account);
         user_id
+    }
+
+    /// A PSD2 provider: the user of this certificate, or a new one (no accounts, no aliases).
+    pub(crate) fn provider(
+        &mut self,
+        ids: &mut Ids,
+        session_timeout: u64,
+        provider: super::psd2::Provider,
+        now: SystemTime,
+    ) -> i64 {
+        if let Some(user) = self.users.values().find(|u| u.provider.as_ref() == Some(&provider)) {
+            return user.id;
+        }
+        let id = ids.next();
+        let (first_name, last_name) = (provider.display_name.clone(), String::new());
+        let (email, phone, public_uuid) = (String::new(), String::new(), bunq_protocol::headers::new_request_id());
+        let extra = Map::new();
+        let user = User {
+            id,
+            first_name,
+            last_name,
+            email,
+            phone,
+            public_uuid,
+            created: now,
+            updated: now,
+            session_timeout,
+            accounts: Vec::new(),
+            company: false,
+            extra,
+            provider: Some(provider),
+        };
+        self.users.insert(id, user);
+        id
     }
 
     /// A user by id.

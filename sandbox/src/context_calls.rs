@@ -42,7 +42,7 @@ pub(crate) fn create_installation(shared: &Shared, call: &Call) -> Result<Output
     let mut world = lock(&shared.world);
     let world = &mut *world;
     let token_id = world.ids.next();
-    let installation = world.access.install(&mut world.ids, key, now);
+    let installation = world.access.install(&mut world.ids, key, body.client_public_key, now);
     Counters::bump(&shared.counters.installations, 1);
     Ok(Output::Json(json!({
         "Response": [

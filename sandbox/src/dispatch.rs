@@ -10,7 +10,7 @@ use super::events::{self, Event};
 use super::fill::Filler;
 use super::spec::{self, Body, Operation, Segment};
 use super::{Shared, accounts, context_calls, drafts, exports, generic, lock, ownership, payments, render, requests};
-use super::{oauth, router, schedules, tabs, validate};
+use super::{oauth, psd2, router, schedules, tabs, validate};
 use http::Method;
 use serde_json::{Value, json};
 use std::time::SystemTime;
@@ -92,6 +92,7 @@ fn run(shared: &Shared, call: &Call) -> Result<Output, Failure> {
             context_calls::get_user(shared, call)
         }
         "update_user_person" | "update_user_company" => context_calls::update_user(shared, call),
+        "create_payment_service_provider_credential" => psd2::create_credential(shared, call),
         "create_payment" => payments::create_payment(shared, call),
         "list_payments" => payments::list_payments(shared, call),
         "get_payment" => payments::get_payment(shared, call),

@@ -70,6 +70,9 @@ fn user_aliases(user: &User, bank: &Bank) -> Vec<Value> {
 
 /// The wire type of a user: `UserPerson` or `UserCompany`.
 pub(crate) fn user_key(user: &User) -> &'static str {
+    if user.provider.is_some() {
+        return "UserPaymentServiceProvider";
+    }
     if user.company { "UserCompany" } else { "UserPerson" }
 }
 
@@ -84,6 +87,9 @@ fn with_extra(extra: &serde_json::Map<String, Value>, own: Value) -> Value {
 
 /// A sandbox user as its wire type ([`user_key`]).
 pub(crate) fn user(user: &User, bank: &Bank) -> Value {
+    if let Some(provider) = &user.provider {
+        return super::psd2::render(user, provider);
+    }
     let mut object = with_extra(&user.extra, user_person(user, bank));
     if user.company {
         object["name"] = json!(user.display_name());

@@ -195,6 +195,10 @@ fn process(
             Err(failure) => return failure.into(),
         },
     };
+    let body = match super::encryption::open(&shared.server_key, &parts.headers, body) {
+        Ok(body) => body,
+        Err(failure) => return failure.into(),
+    };
     let call = Call {
         operation,
         ids: &route.ids,

@@ -113,6 +113,7 @@ impl Client {
             }
             state.limiter().cancel(info.operation_id, booking).await;
         };
+        super::encryption::apply(state, request)?;
         let signature = match &token {
             None => None,
             Some(_) => {

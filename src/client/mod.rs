@@ -2,6 +2,7 @@
 //! hooks every call goes through (headers, token, signature, verification, retries, limits),
 //! and paging. Sessions are `crate::session`'s. The protocol rules themselves are in `bunq-protocol`.
 
+mod encryption;
 mod files;
 mod hooks;
 pub(crate) mod limits;
@@ -10,6 +11,7 @@ mod listing;
 pub(crate) mod pinning;
 pub(crate) mod state;
 
+pub use encryption::with_encryption;
 pub use files::{file_bytes, upload};
 pub use hooks::with_request_id;
 pub use listing::{Collection, List, Page, PageFuture, RawPage};

@@ -5,11 +5,15 @@
 
 pub(crate) mod file;
 pub(crate) mod options;
+#[cfg(feature = "psd2")]
+mod psd2;
 #[cfg(feature = "aws-lc")]
 mod sealing;
 mod shared;
 
 pub use options::ContextOptions;
+#[cfg(feature = "psd2")]
+pub use psd2::ProviderCertificate;
 #[cfg(feature = "aws-lc")]
 pub use sealing::ContextKey;
 
@@ -52,18 +56,23 @@ impl ApiContext {
         api_key: impl Into<Secret>,
         description: &str,
         permitted_ips: &[&str],
-        mut options: ContextOptions,
+        options: ContextOptions,
     ) -> Result<Self> {
         let api_key = api_key.into();
+        let (client, _) = Self::install(&environment, options).await?;
+        Self::register(environment, client, api_key, description, permitted_ips).await
+    }
+
+    /// The first step of every login: a client with a key, installed (`POST /installation`).
+    /// Returns the client and the public key PEM exactly as sent.
+    pub(crate) async fn install(environment: &Environment, mut options: ContextOptions) -> Result<(Client, String)> {
         let key = match options.take_key() {
             Some(key) => key,
             None => tokio::task::spawn_blocking(PrivateKey::generate)
                 .await
                 .map_err(|e| Error::Context(format!("key generation stopped: {e}")))??,
         };
-        let credentials = Credentials { api_key: Some(api_key.clone()), ..Credentials::default() };
-        let client = options.build(&environment, Some(key.clone()), credentials)?;
-
+        let client = options.build(environment, Some(key.clone()), Credentials::default())?;
         let installation = types::NewInstallation { client_public_key: key.public_key().to_pem()? };
         let (token, server_key) = installation_parts(client.create_installation(&installation).await?.into_inner())?;
         {
@@ -71,9 +80,22 @@ impl ApiContext {
             credentials.installation_token = Some(token);
             credentials.server_key = Some(server_key);
         }
+        Ok((client, installation.client_public_key))
+    }
+
+    /// The last steps: the device registered with `secret` (an API key, or a PSD2 provider's
+    /// credential), then a session opened with it.
+    pub(crate) async fn register(
+        environment: Environment,
+        client: Client,
+        secret: Secret,
+        description: &str,
+        permitted_ips: &[&str],
+    ) -> Result<Self> {
+        client.inner().credentials_mut().api_key = Some(secret.clone());
         let device = types::NewDeviceServer {
             description: description.to_owned(),
-            secret: api_key.expose().to_owned(),
+            secret: secret.expose().to_owned(),
             permitted_ips: permitted_ips.iter().map(|ip| ip.to_string()).collect(),
         };
         let created = client.create_device_server(&device).await?.into_inner();

@@ -30,8 +30,20 @@ impl ApiContext {
         permitted_ips: &[&str],
         options: ContextOptions,
     ) -> Result<Self> {
+        Self::open_as(store, key, environment, Login::ApiKey(api_key.into()), description, permitted_ips, options).await
+    }
+
+    /// [`ApiContext::open`] for any kind of login.
+    pub(crate) async fn open_as(
+        store: Arc<dyn ContextStore>,
+        key: &str,
+        environment: Environment,
+        login: Login,
+        description: &str,
+        permitted_ips: &[&str],
+        options: ContextOptions,
+    ) -> Result<Self> {
         check_key(key)?;
-        let api_key = api_key.into();
         let link = Arc::new(Link {
             store,
             key: key.to_owned(),
@@ -47,13 +59,13 @@ impl ApiContext {
         let deadline = Instant::now() + link.sharing.patience;
         let context = loop {
             if let Some(stored) = link.patiently(|| link.store.load(&link.key)).await? {
-                break Self::attach(&link, &stored, &api_key, options)?;
+                break Self::attach(&link, &stored, &login, options)?;
             }
             let ttl = link.sharing.lease;
             match link.patiently(|| link.store.acquire_lease(&link.key, &link.holder, ttl)).await? {
                 Some(lease) => {
                     let create =
-                        Self::create_shared(&link, lease, &api_key, description, permitted_ips, options.clone());
+                        Self::create_shared(&link, lease, &login, description, permitted_ips, options.clone());
                     let made = link.holding(lease, create).await;
                     link.release(lease).await;
                     if let Some(context) = made? {
@@ -74,12 +86,27 @@ impl ApiContext {
     }
 }
 
+/// How a shared context logs in when no process has saved it yet.
+pub(crate) enum Login {
+    /// With an API key (which a saved context must match).
+    ApiKey(Secret),
+    /// As a PSD2 provider, with its certificate.
+    #[cfg(feature = "psd2")]
+    Provider(super::ProviderCertificate),
+}
+
 /// Creation steps on a [`Link`]: they make an [`ApiContext`], so they live with it.
 impl ApiContext {
     /// A context from what another process saved, after checking it is for this server and key.
-    fn attach(link: &Link, stored: &Stored, api_key: &Secret, options: ContextOptions) -> Result<ApiContext> {
+    fn attach(link: &Link, stored: &Stored, login: &Login, options: ContextOptions) -> Result<ApiContext> {
         let file = link.decode(stored)?;
-        if file.environment != link.environment || file.api_key != api_key.expose() {
+        // A provider's secret is bunq's credential, which it cannot know: the environment must match.
+        let other_key = match login {
+            Login::ApiKey(api_key) => file.api_key != api_key.expose(),
+            #[cfg(feature = "psd2")]
+            Login::Provider(_) => false,
+        };
+        if file.environment != link.environment || other_key {
             return Err(Error::Context(format!(
                 "the context saved under `{}` was made for another server or API key: open it with those, or use \
                  another key",
@@ -95,18 +122,25 @@ impl ApiContext {
     async fn create_shared(
         link: &Link,
         lease: Lease,
-        api_key: &Secret,
+        login: &Login,
         description: &str,
         permitted_ips: &[&str],
         options: ContextOptions,
     ) -> Result<Option<ApiContext>> {
         // Another process may have saved it between our look and our lease.
         if let Some(stored) = link.patiently(|| link.store.load(&link.key)).await? {
-            return Self::attach(link, &stored, api_key, options).map(Some);
+            return Self::attach(link, &stored, login, options).map(Some);
         }
-        let context =
-            ApiContext::create_with(link.environment.clone(), api_key.clone(), description, permitted_ips, options)
-                .await?;
+        let environment = link.environment.clone();
+        let context = match login {
+            Login::ApiKey(api_key) => {
+                ApiContext::create_with(environment, api_key.clone(), description, permitted_ips, options).await?
+            }
+            #[cfg(feature = "psd2")]
+            Login::Provider(provider) => {
+                ApiContext::create_for_psd2_with(environment, provider, description, permitted_ips, options).await?
+            }
+        };
         let bytes = link.encode(&context.client)?;
         match link.patiently(|| link.store.compare_and_swap(&link.key, 0, Some(lease), &bytes)).await? {
             Swap::Written(version) => {

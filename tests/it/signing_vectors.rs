@@ -1,37 +1,11 @@
 //! Known-answer tests: keys, inputs and signatures made by the openssl CLI (tests/vectors/make.sh),
 //! checked against our signing and verification with every backend.
 
+mod common;
+
 use bunq_api::keys::{Backend, KeyError, PrivateKey, PublicKey};
 use bunq_api::signing::{self, ResponseScheme, SignatureError};
-use std::path::PathBuf;
-
-fn vectors() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
-}
-
-fn text(path: &str) -> String {
-    std::fs::read_to_string(vectors().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn bytes(path: &str) -> Vec<u8> {
-    std::fs::read(vectors().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn backends() -> Vec<Backend> {
-    let mut all = vec![Backend::RustCrypto];
-    if Backend::default() != Backend::RustCrypto {
-        all.push(Backend::default());
-    }
-    all
-}
-
-fn private(name: &str, backend: Backend) -> PrivateKey {
-    PrivateKey::from_pem(&text(&format!("keys/{name}.pem"))).unwrap().with_backend(backend).unwrap()
-}
-
-fn public(name: &str, backend: Backend) -> PublicKey {
-    PublicKey::from_pem(&text(&format!("keys/{name}.pub.pem"))).unwrap().with_backend(backend).unwrap()
-}
+use common::vectors::{backends, bytes, private, public, text};
 
 struct Case {
     name: &'static str,

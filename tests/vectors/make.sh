@@ -50,6 +50,34 @@ printf '%s' '{"Response":[{"Id":{"id":42}}]}' > "$d/body.bin"
   cat "$d/body.bin"
 } > "$d/input.bin"
 case_ legacy_response server
+
+# PSD2 login proof: a provider key and a self-signed certificate for it; the provider signs
+# "<client public key PEM>\n<installation token>" (the PEM exactly as sent to POST /installation).
+key provider 2048
+d=cases/psd2_credential
+mkdir -p "$d"
+[ -f "$d/certificate.pem" ] || openssl req -x509 -new -key keys/provider.pem -out "$d/certificate.pem" -days 36500 \
+  -subj "/C=NL/O=bunq-api test provider/CN=psd2.example" 2>/dev/null
+printf '%s' 'c0ffee4b1d2e3f40c0ffee4b1d2e3f40c0ffee4b1d2e3f40c0ffee4b1d2e3f40' > "$d/installation_token"
+{ cat keys/client.pub.pem; printf '\n'; cat "$d/installation_token"; } > "$d/input.bin"
+case_ psd2_credential provider
+
+# An encrypted request body: AES-256-CBC (PKCS#7) under a fixed key and IV, the HMAC-SHA1 under the
+# key over IV || ciphertext, and the key wrapped for the server's public key (RSA PKCS#1 v1.5;
+# random padding, so made once and kept).
+d=cases/encrypted_body
+mkdir -p "$d"
+printf '%s' '{"pin_code":"1234","status":"ACTIVE"}' > "$d/plain.bin"
+printf '%s' '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f' > "$d/key.hex"
+printf '%s' 'f0e0d0c0b0a090807060504030201000' > "$d/iv.hex"
+openssl enc -aes-256-cbc -K "$(cat "$d/key.hex")" -iv "$(cat "$d/iv.hex")" -in "$d/plain.bin" -out "$d/ciphertext.bin"
+xxd -r -p "$d/iv.hex" > "$d/iv.bin"
+cat "$d/iv.bin" "$d/ciphertext.bin" | openssl dgst -sha1 -mac HMAC -macopt "hexkey:$(cat "$d/key.hex")" -binary | base64 -w0 > "$d/hmac.b64"
+base64 -w0 "$d/iv.bin" > "$d/iv.b64"
+rm "$d/iv.bin"
+if [ ! -f "$d/wrapped_key.b64" ]; then
+  xxd -r -p "$d/key.hex" | openssl pkeyutl -encrypt -pubin -inkey keys/server.pub.pem -pkeyopt rsa_padding_mode:pkcs1 | base64 -w0 > "$d/wrapped_key.b64"
+fi
 echo "vectors written"
 
 # TLS for the certificate-pinning tests: a CA, a leaf for 127.0.0.1/localhost signed by it, and the

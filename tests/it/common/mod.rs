@@ -1,7 +1,9 @@
 //! Shared setup for the end-to-end tests: an embedded sandbox and a context on it.
 #![allow(dead_code)]
 
+pub mod raw;
 pub mod servers;
+pub mod vectors;
 
 use bunq_api::types::*;
 use bunq_api::{ApiContext, ContextOptions, Envelope};
