@@ -9,7 +9,8 @@
 //! the field), answers 404 for ids that are not the caller's, signs every response (errors too)
 //! with its own server key, paginates listings, can enforce bunq's rate limits (429), and can
 //! misbehave on request through [`Faults`]. It writes JSON as bunq does (non-ASCII as `\uXXXX`,
-//! `/` as `\/`), and every object it answers with carries every field its type has on bunq's wire.
+//! `/` as `\/`), and every object it answers with carries every field its type has on bunq's wire,
+//! with the value its state gives it and `null` (or `[]`) where the state has nothing.
 //!
 //! Money moves through payments, payment batches, request-inquiries (to sugardaddy or between
 //! sandbox users, answered through their request-responses), draft payments once accepted, and
@@ -63,6 +64,7 @@ mod access;
 mod accounts;
 mod bank;
 mod call;
+mod cards;
 mod context_calls;
 mod deliver;
 mod dispatch;
@@ -73,6 +75,7 @@ mod faults;
 mod fill;
 mod generic;
 mod listing;
+mod media;
 mod money;
 mod oauth;
 mod ownership;
@@ -82,10 +85,12 @@ mod requests;
 mod router;
 mod schedules;
 mod server;
+mod shares;
 mod spec;
 mod store;
 mod tabs;
 mod validate;
+mod views;
 mod wire;
 
 pub use deliver::CallbackRetry;
