@@ -222,3 +222,27 @@ async fn paying_a_second_account_from_the_first_listed_works() {
     let body = json!({"amount": eur("1.00"), "counterparty_alias": iban_pointer(to), "description": "to my second"});
     api.post(&path, body).await.expect(200);
 }
+
+/// A current account bunq recorded (bunq's SDK test assets, callback of an account): where it
+/// is `null` and the sandbox's account is in the same state (no profile, no setting), the
+/// sandbox's is `null` too.
+#[tokio::test]
+async fn an_account_is_null_where_bunqs_recording_is() {
+    let recorded: Value = serde_json::from_str(include_str!("fixtures/recorded/monetary_account_bank.json")).unwrap();
+    let recorded = &recorded["MonetaryAccountBank"];
+    let sandbox = common::sandbox(Default::default()).await;
+    let api = Api::new(&sandbox).await;
+    let account =
+        api.get(&api.user_path("monetary-account-bank")).await.expect(200).items("MonetaryAccountBank")[0].clone();
+    // The recording's balance is null (a callback of an account without one); the sandbox's
+    // account has a balance, which is state.
+    let state_differs = ["balance"];
+    for (field, value) in recorded.as_object().unwrap() {
+        if value.is_null() && !state_differs.contains(&field.as_str()) {
+            assert_eq!(account[field], Value::Null, "{field}");
+        }
+        if value == &json!([]) {
+            assert_eq!(account[field], json!([]), "{field}");
+        }
+    }
+}
