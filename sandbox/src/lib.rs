@@ -9,7 +9,8 @@
 //! the field), answers 404 for ids that are not the caller's, signs every response (errors too)
 //! with its own server key, paginates listings, can enforce bunq's rate limits (429), and can
 //! misbehave on request through [`Faults`]. It writes JSON as bunq does (non-ASCII as `\uXXXX`,
-//! `/` as `\/`), and every object it answers with carries every field its type has on bunq's wire.
+//! `/` as `\/`), and every object it answers with carries every field its type has on bunq's wire,
+//! with the value its state gives it and `null` (or `[]`) where the state has nothing.
 //!
 //! Money moves through payments, payment batches, request-inquiries (to sugardaddy or between
 //! sandbox users, answered through their request-responses), draft payments once accepted, and
@@ -59,36 +60,80 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
-mod access;
-mod accounts;
-mod bank;
+// HTTP and bunq's wire: the server, calls and answers, JSON as bunq writes it, pages, faults.
+#[path = "http/call.rs"]
 mod call;
-mod context_calls;
-mod deliver;
-mod dispatch;
-mod drafts;
+#[path = "http/encryption.rs"]
 mod encryption;
-mod events;
-mod exports;
+#[path = "http/faults.rs"]
 mod faults;
+#[path = "http/fill.rs"]
 mod fill;
-mod generic;
+#[path = "http/listing.rs"]
 mod listing;
-mod money;
-mod oauth;
-mod ownership;
-mod payments;
-mod psd2;
+#[path = "http/render.rs"]
 mod render;
-mod requests;
-mod router;
-mod schedules;
+#[path = "http/server.rs"]
 mod server;
-mod spec;
-mod store;
-mod tabs;
-mod validate;
+#[path = "http/wire.rs"]
 mod wire;
+// Routing from the spec: the document, paths to operations, body checks, id ownership, dispatch.
+#[path = "routing/dispatch.rs"]
+mod dispatch;
+#[path = "routing/ownership.rs"]
+mod ownership;
+#[path = "routing/router.rs"]
+mod router;
+#[path = "routing/spec.rs"]
+mod spec;
+#[path = "routing/validate.rs"]
+mod validate;
+// Generic emulation: stored objects, and what reads derive from them.
+#[path = "emulation/cards.rs"]
+mod cards;
+#[path = "emulation/exports.rs"]
+mod exports;
+#[path = "emulation/generic.rs"]
+mod generic;
+#[path = "emulation/media.rs"]
+mod media;
+#[path = "emulation/shares.rs"]
+mod shares;
+#[path = "emulation/store.rs"]
+mod store;
+#[path = "emulation/tabs.rs"]
+mod tabs;
+#[path = "emulation/views.rs"]
+mod views;
+// The bank's money rules: users, accounts, payments, requests, drafts, schedules.
+#[path = "bank/accounts.rs"]
+mod accounts;
+#[path = "bank/bank.rs"]
+mod bank;
+#[path = "bank/drafts.rs"]
+mod drafts;
+#[path = "bank/money.rs"]
+mod money;
+#[path = "bank/payments.rs"]
+mod payments;
+#[path = "bank/requests.rs"]
+mod requests;
+#[path = "bank/schedules.rs"]
+mod schedules;
+// Auth: installations, devices, sessions, API keys, OAuth.
+#[path = "auth/access.rs"]
+mod access;
+#[path = "auth/context_calls.rs"]
+mod context_calls;
+#[path = "auth/oauth.rs"]
+mod oauth;
+#[path = "auth/psd2.rs"]
+mod psd2;
+// Events and their delivery as callbacks.
+#[path = "events/deliver.rs"]
+mod deliver;
+#[path = "events/events.rs"]
+mod events;
 
 pub use deliver::CallbackRetry;
 pub use faults::Faults;

@@ -77,7 +77,11 @@ async fn money_moves_by_every_route_and_adds_up() {
         .expect(200)
         .id();
     let kinds: Vec<String> = balances(&alice).await.into_iter().map(|(_, kind, _)| kind).collect();
-    assert_eq!(kinds, ["MonetaryAccountJoint", "MonetaryAccountSavings", "MonetaryAccountBank"], "newest first");
+    assert_eq!(
+        kinds,
+        ["MonetaryAccountBank", "MonetaryAccountSavings", "MonetaryAccountJoint"],
+        "oldest first, as bunq"
+    );
     let read = alice.get(&alice.user_path(&format!("monetary-account-savings/{savings}"))).await.expect(200);
     let account = read.item("MonetaryAccountSavings");
     let savings_iban = iban_of(&account);

@@ -155,6 +155,12 @@ async fn every_operation_answers_through_the_generated_client() {
         api.get(&api.account_path("request-response")).await.expect(200).item("RequestResponse")["id"].to_string();
     made.insert("user/{}/monetary-account/{}/request-response".into(), response);
 
+    // Every answer and every body sent, for the scan for made-up values below; the other
+    // user's own object, and the account that sugardaddy's money came from, are state too.
+    let mut answers: Vec<Value> = vec![other.get(&format!("/user/{}", other.user)).await.expect(200).json()];
+    answers.push(other.get(&other.user_path("monetary-account")).await.expect(200).json());
+    answers.push(api.get(&api.account_path("payment")).await.expect(200).json());
+    let mut sent: Vec<Value> = Vec::new();
     let mut operations: Vec<&Op> = api::operations().iter().collect();
     operations.sort_by_key(|op| (rank(op), op.path));
     let mut outcomes: Vec<(&Op, Outcome)> = Vec::new();
@@ -196,7 +202,13 @@ async fn every_operation_answers_through_the_generated_client() {
             }
             Some(_) => (b"\x89PNG\r\n\x1a\n sandbox".to_vec(), Some("image/png")),
         };
+        if content_type == Some("application/json") {
+            sent.push(serde_json::from_slice(&body).unwrap());
+        }
         let answer = api.call(op.id, op.method.clone(), &path, body, content_type).await;
+        if (200..300).contains(&answer.status) && answer.body.first() == Some(&b'{') {
+            answers.push(answer.json());
+        }
         let outcome = judge(op, &answer);
         if outcome == Outcome::Refused(400) {
             println!("  400 {}: {}", op.id, answer.error());
@@ -245,6 +257,8 @@ async fn every_operation_answers_through_the_generated_client() {
     }
     assert_eq!(outcomes.len(), 480);
     assert!(bad.is_empty(), "not well-formed:\n{}", bad.join("\n"));
+    let invented = invented_values(&answers, &sent);
+    assert!(invented.is_empty(), "values the sandbox's state never issued:\n{}", invented.join("\n"));
 
     // The user and account listings: GET with Pagination below /user/{user_id}.
     let listings: Vec<&(&Op, Outcome)> = outcomes
@@ -292,4 +306,84 @@ async fn every_operation_answers_through_the_generated_client() {
     println!("  of the listings under the user's and an account's ids only: {own_answering} of {}", own.len());
     assert_eq!(own_answering, own.len());
     sandbox.shutdown().await;
+}
+
+/// Whether `text` is a UUID (8-4-4-4-12 hex digits).
+fn is_uuid(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12]) && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Whether `text` looks like an IBAN: country, check digits, then letters and digits.
+fn is_iban(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    (15..=34).contains(&bytes.len())
+        && bytes[..2].iter().all(u8::is_ascii_uppercase)
+        && bytes[2..4].iter().all(u8::is_ascii_digit)
+        && bytes[4..].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// Every string and number anywhere in `value`.
+fn leaves(value: &Value, out: &mut Vec<Value>) {
+    match value {
+        Value::Object(fields) => fields.values().for_each(|v| leaves(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| leaves(v, out)),
+        Value::String(_) | Value::Number(_) => out.push(value.clone()),
+        _ => {}
+    }
+}
+
+/// The UUIDs, IBANs and object ids in `answers` that the sandbox's state never issued: issued are
+/// the identities of the objects answered and of their entries (their `id`, `uuid` and
+/// `public_uuid`, a create's `Id` or `Uuid`), the IBANs of the accounts and payments booked, and
+/// whatever the client sent. Run on the sandbox before issue 21 it found placeholder UUIDs
+/// (`00000000-…`), IBANs (`NL87BUNQ2099999999`) and ids (`0`) in nested objects.
+fn invented_values(answers: &[Value], sent: &[Value]) -> Vec<String> {
+    let mut issued: Vec<Value> = Vec::new();
+    sent.iter().for_each(|body| leaves(body, &mut issued));
+    let items = answers.iter().flat_map(|a| a["Response"].as_array().cloned().unwrap_or_default());
+    let objects: Vec<(String, Value)> = items
+        .filter_map(|item| item.as_object().and_then(|o| o.iter().next()).map(|(k, v)| (k.clone(), v.clone())))
+        .collect();
+    for (key, object) in &objects {
+        // An object's own identities, and those of its entries (a draft's payments, a tab's entry).
+        let entries =
+            object.as_object().into_iter().flatten().filter(|(k, _)| k.ends_with("entry") || k.ends_with("entries"));
+        let entries = entries.flat_map(|(_, e)| if let Value::Array(all) = e { all.clone() } else { vec![e.clone()] });
+        for own in std::iter::once(object.clone()).chain(entries) {
+            for field in ["id", "uuid", "public_uuid"] {
+                issued.extend(own.get(field).cloned());
+            }
+        }
+        if key.starts_with("MonetaryAccount") || key == "Payment" {
+            for alias in object["alias"].as_array().into_iter().flatten() {
+                issued.extend(alias.get("value").cloned());
+            }
+            issued.extend(object.pointer("/counterparty_alias/iban").cloned());
+        }
+    }
+    let mut invented = Vec::new();
+    let check = |item: &str, key: &str, value: &Value, invented: &mut Vec<String>| {
+        let suspect = match value {
+            Value::String(text) => is_uuid(text) || is_iban(text),
+            Value::Number(_) => key == "id" || key.ends_with("_id"),
+            _ => false,
+        };
+        if suspect && !issued.contains(value) {
+            invented.push(format!("{item}.{key}: {value}"));
+        }
+    };
+    fn walk(key: &str, value: &Value, check: &mut dyn FnMut(&str, &Value)) {
+        match value {
+            Value::Object(fields) => fields.iter().for_each(|(k, v)| walk(k, v, check)),
+            Value::Array(items) => items.iter().for_each(|v| walk(key, v, check)),
+            _ => check(key, value),
+        }
+    }
+    for (item, object) in &objects {
+        walk("", object, &mut |key, value| check(item, key, value, &mut invented));
+    }
+    invented.sort();
+    invented.dedup();
+    invented
 }

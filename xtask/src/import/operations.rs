@@ -217,7 +217,8 @@ impl Resources {
         for (resource, id) in &by_name {
             let literal = resource.rsplit('/').next().unwrap_or_default();
             let chosen = match Exceptions::text(&exceptions.resource_ids, literal, "id") {
-                Some(id) => (id.to_owned(), IdKind::Integer),
+                // An id type named `…Uuid` is a UUID, like the rule's own.
+                Some(id) => (id.to_owned(), if id.ends_with("Uuid") { IdKind::Uuid } else { IdKind::Integer }),
                 None => Self::anchored(resource, &serves, &by_name, upstream, facts)
                     .or_else(|| Self::qualified(literal, id.1, serves.get(resource)))
                     .unwrap_or_else(|| id.clone()),

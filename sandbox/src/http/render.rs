@@ -57,6 +57,17 @@ pub(crate) fn label(party: &Party) -> Value {
     })
 }
 
+/// A user as others see them (`LabelUser`).
+pub(crate) fn label_user(user: &User) -> Value {
+    json!({
+        "uuid": user.public_uuid,
+        "display_name": user.display_name(),
+        "public_nick_name": user.extra.get("public_nick_name").cloned().unwrap_or_else(|| json!(user.first_name)),
+        "country": "NL",
+        "avatar": null,
+    })
+}
+
 /// The user's aliases: email, phone number and the IBAN of the first account.
 fn user_aliases(user: &User, bank: &Bank) -> Vec<Value> {
     let name = user.display_name();
@@ -76,12 +87,11 @@ pub(crate) fn user_key(user: &User) -> &'static str {
     if user.company { "UserCompany" } else { "UserPerson" }
 }
 
-/// Fields set through the API under what the sandbox knows.
+/// What the sandbox keeps, with the fields set through the API over it: what an update stored
+/// is what a read shows.
 fn with_extra(extra: &serde_json::Map<String, Value>, own: Value) -> Value {
-    let mut merged = extra.clone();
-    if let Value::Object(own) = own {
-        merged.extend(own);
-    }
+    let Value::Object(mut merged) = own else { return own };
+    merged.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
     Value::Object(merged)
 }
 
@@ -123,7 +133,7 @@ fn user_person(user: &User, bank: &Bank) -> Value {
 /// An account as its wire type (`account.kind`).
 pub(crate) fn account(account: &Account, user: &User) -> Value {
     let name = user.display_name();
-    with_extra(
+    let mut object = with_extra(
         &account.extra,
         json!({
             "id": account.id,
@@ -145,7 +155,20 @@ pub(crate) fn account(account: &Account, user: &User) -> Value {
             "created": timestamp(account.created),
             "updated": timestamp(account.updated),
         }),
-    )
+    );
+    if account.kind == "MonetaryAccountSavings" {
+        object["savings_goal_progress"] = json!(savings_progress(account.balance, object.get("savings_goal")));
+    }
+    object
+}
+
+/// How far a savings account's balance is towards its goal (`0.5`: halfway); `0` without a goal.
+fn savings_progress(balance: Cents, goal: Option<&Value>) -> f64 {
+    let goal = goal.and_then(|g| g.get("value")).and_then(Value::as_str).and_then(super::money::parse_signed);
+    match goal {
+        Some(goal) if goal > 0 => balance as f64 / goal as f64,
+        _ => 0.0,
+    }
 }
 
 /// A payment as the account it is on sees it.

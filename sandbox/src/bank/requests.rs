@@ -19,14 +19,7 @@ const RESPONSES: &str = "user/{}/monetary-account/{}/request-response";
 /// `POST …/request-inquiry`.
 pub(crate) fn create_request_inquiry(shared: &Shared, call: &Call) -> Result<Output, Failure> {
     let user = call.path_user()?;
-    let body: types::NewRequestInquiry = call.json()?;
-    let order = Order {
-        amount: cents(&body.amount_inquired, "amount_inquired")?,
-        currency: body.amount_inquired.currency,
-        to: body.counterparty_alias,
-        description: body.description,
-        merchant_reference: body.merchant_reference,
-    };
+    let order = request_order(call.json()?, "")?;
     let now = SystemTime::now();
     let mut world = lock(&shared.world);
     let world = &mut *world;
@@ -36,6 +29,17 @@ pub(crate) fn create_request_inquiry(shared: &Shared, call: &Call) -> Result<Out
         open_response(world, id, now);
     }
     Ok(Output::Json(wire::id(id)))
+}
+
+/// What a request-inquiry asks for; `field` prefixes the names in messages (`request_inquiries[0].`).
+fn request_order(request: types::NewRequestInquiry, field: &str) -> Result<Order, Failure> {
+    Ok(Order {
+        amount: cents(&request.amount_inquired, &format!("{field}amount_inquired"))?,
+        currency: request.amount_inquired.currency,
+        to: request.counterparty_alias,
+        description: request.description,
+        merchant_reference: request.merchant_reference,
+    })
 }
 
 /// Puts a PENDING request-response for inquiry `id` on the account asked to pay.
@@ -160,4 +164,47 @@ fn settle_response(world: &mut World, inquiry: i64, status: &str, payment: Optio
             response.fields.insert("amount_responded".into(), amount);
         }
     }
+}
+
+/// `POST …/request-inquiry-batch`: every request of the batch, made like `POST …/request-inquiry`
+/// (all checked first: all or none), kept with the batch.
+pub(crate) fn create_request_inquiry_batch(shared: &Shared, call: &Call) -> Result<Output, Failure> {
+    let user = call.path_user()?;
+    let body = call.value()?;
+    let items = body.get("request_inquiries").and_then(Value::as_array).cloned().unwrap_or_default();
+    if items.is_empty() {
+        return Err(Failure::new(490, "A request-inquiry batch holds at least one request in request_inquiries."));
+    }
+    let mut orders = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        let field = format!("request_inquiries[{index}]");
+        let request: types::NewRequestInquiry = serde_json::from_value(item)
+            .map_err(|e| Failure::new(400, format!("{field} is not a request-inquiry: {e}.")))?;
+        orders.push(request_order(request, &format!("{field}."))?);
+    }
+    let now = SystemTime::now();
+    let mut world = lock(&shared.world);
+    let world = &mut *world;
+    for (index, order) in orders.iter().enumerate() {
+        world.bank.check_payment(user, call.id(1), order).map_err(|e| {
+            let failure = Failure::from(e);
+            Failure::new(failure.status, format!("request_inquiries[{index}]: {}", failure.message))
+        })?;
+    }
+    let mut shown = Vec::with_capacity(orders.len());
+    for order in orders {
+        let id = world.bank.request(&mut world.ids, user, call.id(1), order, now)?;
+        let inquiry = world.bank.inquiry(call.id(1), id)?;
+        let payer = inquiry.payer;
+        shown.push(render::inquiry(inquiry));
+        if payer.is_some() {
+            open_response(world, id, now);
+        }
+    }
+    let mut given = Map::new();
+    given.insert("request_inquiries".into(), Value::Array(shown));
+    given.insert("total_amount_inquired".into(), body.get("total_amount_inquired").cloned().unwrap_or(Value::Null));
+    let id = generic::create_object(world, call, &given, now);
+    let batch = world.store.by_id_mut(id).ok_or_else(|| Failure::new(500, "The new batch is gone."))?;
+    Ok(Output::Json(generic::answer(call.operation, batch)))
 }

@@ -3,12 +3,14 @@
 //! and change (description, daily limit, status — `CANCELLED` closes an empty account) their
 //! own kind.
 
-use super::bank::AccountChange;
+use super::bank::{Account, AccountChange, User};
 use super::call::{Call, Failure, Output};
 use super::money;
+use super::router::PathId;
 use super::spec::Verb;
-use super::{Shared, generic, listing, lock, render, wire};
-use serde_json::{Map, Value};
+use super::store::Place;
+use super::{Shared, World, generic, listing, lock, render, wire};
+use serde_json::{Map, Value, json};
 use std::time::SystemTime;
 
 /// Fields of an account the sandbox keeps itself.
@@ -38,8 +40,10 @@ pub(crate) fn handle(shared: &Shared, call: &Call) -> Result<Output, Failure> {
             let world = lock(&shared.world);
             let user = world.bank.user(user_id).ok_or_else(|| Failure::not_found("user"))?;
             let accounts = world.bank.accounts_of(user_id).into_iter().filter(|a| kind.is_none_or(|k| a.kind == k));
-            let items = accounts.map(|a| (a.id, (a.kind.clone(), render::account(a, user)))).collect();
-            let (items, pagination) = listing::paginate(&page, items, call.path);
+            let items = accounts.map(|a| (a.id, (a.kind.clone(), shown(&world, a, user)))).collect();
+            let (mut items, pagination) = listing::paginate(&page, items, call.path);
+            // bunq lists a user's accounts oldest first (see the README's sandbox section).
+            items.reverse();
             Ok(Output::Json(wire::mixed_listing(items, &pagination)))
         }
         Verb::Get => {
@@ -49,7 +53,7 @@ pub(crate) fn handle(shared: &Shared, call: &Call) -> Result<Output, Failure> {
                 return Err(Failure::not_found("monetary account of this kind"));
             }
             let user = world.bank.user(user_id).ok_or_else(|| Failure::not_found("user"))?;
-            Ok(Output::Json(wire::items(&account.kind, [render::account(account, user)])))
+            Ok(Output::Json(wire::items(&account.kind, [shown(&world, account, user)])))
         }
         Verb::Create => {
             let kind =
@@ -75,6 +79,21 @@ pub(crate) fn handle(shared: &Shared, call: &Call) -> Result<Output, Failure> {
     }
 }
 
+/// An account as its owner reads it: the avatar it was given, if any, as `POST /avatar` made it.
+fn shown(world: &World, account: &Account, user: &User) -> Value {
+    let mut object = render::account(account, user);
+    let avatar = account.avatar_uuid.as_ref().and_then(|uuid| {
+        let place = Place { collection: "avatar".to_owned(), parents: Vec::new() };
+        world.store.get(&place, &PathId::Text(uuid.clone()))
+    });
+    if let Some(avatar) = avatar {
+        let mut shown = avatar.fields.clone();
+        shown.insert("anchor_uuid".to_owned(), json!(account.public_uuid));
+        object["avatar"] = Value::Object(shown);
+    }
+    object
+}
+
 /// What a create or update body asks of an account of `kind`.
 fn change(kind: &str, body: &Value) -> Result<AccountChange, Failure> {
     let empty = Map::new();
@@ -95,6 +114,7 @@ fn change(kind: &str, body: &Value) -> Result<AccountChange, Failure> {
         description: text("description"),
         daily_limit,
         status: text("status"),
+        avatar_uuid: text("avatar_uuid"),
         extra,
     })
 }

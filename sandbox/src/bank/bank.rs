@@ -9,6 +9,9 @@ use std::time::SystemTime;
 
 /// The built-in counterparty with endless money.
 pub(crate) const SUGAR_DADDY_EMAIL: &str = "sugardaddy@bunq.com";
+/// A user of bunq's sandbox outside this one: payments to it leave the sandbox (as bunq's
+/// SDKs' sandbox tests pay it); requests to it stay pending.
+pub(crate) const BRAVO_EMAIL: &str = "bravo@bunq.com";
 /// The most sugardaddy pays for one request (500.00).
 pub(crate) const SUGAR_DADDY_LIMIT: Cents = 50_000;
 /// An account's daily limit unless set (1000.00).
@@ -84,6 +87,8 @@ pub(crate) struct Account {
     pub balance: Cents,
     pub description: String,
     pub public_uuid: String,
+    /// The avatar it shows (`POST /avatar`'s UUID), if one was set.
+    pub avatar_uuid: Option<String>,
     pub created: SystemTime,
     pub updated: SystemTime,
     pub payments: Vec<i64>,
@@ -107,6 +112,7 @@ impl Account {
             balance: 0,
             description: change.description.unwrap_or_else(|| kind.trim_start_matches("MonetaryAccount").to_owned()),
             public_uuid: bunq_protocol::headers::new_request_id(),
+            avatar_uuid: change.avatar_uuid,
             created: now,
             updated: now,
             payments: Vec::new(),
@@ -129,6 +135,7 @@ pub(crate) struct AccountChange {
     pub description: Option<String>,
     pub daily_limit: Option<Cents>,
     pub status: Option<String>,
+    pub avatar_uuid: Option<String>,
     pub extra: Map<String, Value>,
 }
 
@@ -208,6 +215,8 @@ pub(crate) enum BankError {
 enum Target {
     Account(i64),
     SugarDaddy,
+    /// A bunq user outside the sandbox.
+    Bunq(Party),
     Outside(Party),
 }
 
@@ -378,6 +387,9 @@ impl Bank {
         if let Some(status) = change.status {
             account.status = status;
         }
+        if change.avatar_uuid.is_some() {
+            account.avatar_uuid = change.avatar_uuid;
+        }
         account.extra.extend(change.extra);
         account.updated = now;
         Ok(())
@@ -435,13 +447,27 @@ impl Bank {
         }
     }
 
-    /// The first account of the sandbox user an email or phone alias names.
-    fn account_for_user_alias(&self, kind: &str, value: &str) -> Option<i64> {
+    /// The sandbox user an email or phone alias names.
+    fn user_for_alias(&self, kind: &str, value: &str) -> Option<&User> {
         let user = match kind {
             "EMAIL" => self.by_email.get(&value.to_ascii_lowercase()),
             _ => self.by_phone.get(&value.chars().filter(|c| !c.is_whitespace()).collect::<String>()),
         };
-        user.and_then(|id| self.users.get(id)).and_then(|u| u.accounts.first().copied())
+        user.and_then(|id| self.users.get(id))
+    }
+
+    /// The first account of the sandbox user an email or phone alias names.
+    fn account_for_user_alias(&self, kind: &str, value: &str) -> Option<i64> {
+        self.user_for_alias(kind, value).and_then(|u| u.accounts.first().copied())
+    }
+
+    /// The sandbox user an email or phone pointer names.
+    pub(crate) fn user_by_alias(&self, pointer: &Pointer) -> Option<i64> {
+        let kind = pointer.type_.to_ascii_uppercase();
+        if !matches!(kind.as_str(), "EMAIL" | "PHONE_NUMBER") {
+            return None;
+        }
+        self.user_for_alias(&kind, &pointer.value).map(|u| u.id)
     }
 
     /// Where a payment from `from` to `to` goes.
@@ -449,6 +475,10 @@ impl Bank {
         let kind = to.type_.to_ascii_uppercase();
         let target = match kind.as_str() {
             "EMAIL" if is_sugar_daddy(to) => Target::SugarDaddy,
+            "EMAIL" if to.value.trim().eq_ignore_ascii_case(BRAVO_EMAIL) => {
+                let name = to.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or(BRAVO_EMAIL);
+                Target::Bunq(Party { iban: None, display_name: name.to_owned(), user_uuid: None })
+            }
             "EMAIL" | "PHONE_NUMBER" => match self.account_for_user_alias(&kind, &to.value) {
                 Some(account) => Target::Account(account),
                 None => return Err(refused(format!("No sandbox user has the alias {} {:?}.", kind, to.value))),
@@ -589,6 +619,7 @@ impl Bank {
         let (counterparty, kind) = match &target {
             Target::Account(to) => (self.party(*to), "BUNQ"),
             Target::SugarDaddy => (sugar_daddy(), "BUNQ"),
+            Target::Bunq(party) => (party.clone(), "BUNQ"),
             Target::Outside(party) => (party.clone(), "EBA_SCT"),
         };
         let own = self.party(from);
@@ -661,7 +692,7 @@ impl Bank {
         let (counterparty, payer) = match self.check(account, &order)? {
             Target::Account(other) => (self.party(other), Some(other)),
             Target::SugarDaddy => (sugar_daddy(), None),
-            Target::Outside(party) => (party, None),
+            Target::Bunq(party) | Target::Outside(party) => (party, None),
         };
         let status = match (from_sugar_daddy, order.amount <= SUGAR_DADDY_LIMIT) {
             (true, true) => "ACCEPTED",

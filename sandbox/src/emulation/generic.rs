@@ -1,6 +1,6 @@
 //! The rule for every operation without money semantics: a create stores the fields it was
-//! given that the wire type's read schema knows (plus id, timestamps, status, UUIDs and the
-//! path's ids), and answers what the spec says a create answers; reads, listings (newest
+//! given that the wire type's read schema knows (plus id, timestamps, status, its own UUIDs, the
+//! path's ids and the label of the account it belongs to), and answers what the spec says a create answers; reads, listings (newest
 //! first, paginated), updates (merged) and deletes act on the store. A collection whose read
 //! schema is one list that the create body also carries is a set: a create replaces it. Cards
 //! ordered through `card-debit` or `card-credit` are read and listed under `card`.
@@ -140,9 +140,21 @@ pub(crate) fn create_object(world: &mut World, call: &Call, given: &Map<String, 
             let first = status.get("x-bunq-values").and_then(|v| v.get(0)).cloned();
             fields.insert("status".to_owned(), first.unwrap_or_else(|| json!("ACTIVE")));
         }
-        let missing: Vec<&String> = known.keys().filter(|k| k.ends_with("uuid") && !fields.contains_key(*k)).collect();
-        for name in missing {
-            fields.insert(name.clone(), json!(if name == "uuid" { uuid.clone() } else { new_uuid() }));
+        // The object's own UUIDs; any other `…_uuid` names an object the caller gives, or nothing.
+        if known.contains_key("uuid") && !fields.contains_key("uuid") {
+            fields.insert("uuid".to_owned(), json!(uuid));
+        }
+        if known.contains_key("public_uuid") && !fields.contains_key("public_uuid") {
+            fields.insert("public_uuid".to_owned(), json!(new_uuid()));
+        }
+        if let Some(account) = own_account(world, call, given) {
+            let label = render::label(&world.bank.party_of(account));
+            for field in OWN_ACCOUNT_LABELS {
+                let labelled = known.get(field).and_then(spec::ref_name) == Some("LabelMonetaryAccount");
+                if labelled && !fields.contains_key(field) {
+                    fields.insert(field.to_owned(), label.clone());
+                }
+            }
         }
         for (segment, path_id) in path_ids(call) {
             if known.contains_key(segment) && !given.contains_key(segment) {
@@ -162,6 +174,26 @@ pub(crate) fn create_object(world: &mut World, call: &Call, given: &Map<String, 
     let key = resource.key.clone().unwrap_or_else(|| place.collection.clone());
     world.store.insert(Stored { id, uuid, place, owner: owner(call), key, fields, private: Value::Null, bytes: None });
     id
+}
+
+/// Fields that show the account an object belongs to (as others see it).
+const OWN_ACCOUNT_LABELS: [&str; 5] = [
+    "alias",
+    "alias_monetary_account",
+    "label_monetary_account",
+    "label_monetary_account_ordered",
+    "label_monetary_account_current",
+];
+
+/// The account an object made by the call belongs to: the path's, else the one the body names
+/// (a card's PIN assignment or fallback account), else the user's first.
+fn own_account(world: &World, call: &Call, given: &Map<String, Value>) -> Option<i64> {
+    let user = owner(call)?;
+    let from_path = path_ids(call).find(|(name, _)| *name == "monetary_account_id").and_then(|(_, id)| id.int());
+    let named = given.get("pin_code_assignment").and_then(|p| p.get(0)).and_then(|p| p.get("monetary_account_id"));
+    let named = named.or(given.get("monetary_account_id_fallback")).and_then(Value::as_i64);
+    let named = named.filter(|id| world.bank.account(user, *id).is_ok());
+    from_path.or(named).or_else(|| world.bank.accounts_of(user).first().map(|a| a.id))
 }
 
 fn path_id_text(id: &PathId) -> String {
@@ -269,12 +301,15 @@ fn list(world: &World, call: &Call) -> Result<Output, Failure> {
 
 /// An upload: the bytes, their MIME type and description.
 fn upload(world: &mut World, call: &Call, now: SystemTime) -> i64 {
-    let mut given = Map::new();
+    let mut file = Map::new();
     if let Some(description) = call.header("x-bunq-attachment-description") {
-        given.insert("description".to_owned(), json!(description));
+        file.insert("description".to_owned(), json!(description));
     }
     let content_type = call.header("content-type").unwrap_or("application/octet-stream");
-    given.insert("content_type".to_owned(), json!(content_type));
+    file.insert("content_type".to_owned(), json!(content_type));
+    // Where the read type has an `attachment` object (`AttachmentPublic`), the file is told there.
+    let nested = read_fields(resource(&place(call).collection)).is_some_and(|k| k.contains_key("attachment"));
+    let given = if nested { Map::from_iter([("attachment".to_owned(), Value::Object(file))]) } else { file };
     let id = create_object(world, call, &given, now);
     if let Some(object) = world.store.by_id_mut(id) {
         object.bytes = Some(call.body.to_vec());

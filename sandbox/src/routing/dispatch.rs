@@ -7,13 +7,13 @@ use super::access::Caller;
 use super::call::{Call, Failure, Output, Reply};
 use super::deliver::Delivery;
 use super::events::{self, Event};
-use super::fill::Filler;
 use super::spec::{self, Body, Operation, Segment};
-use super::{Shared, accounts, context_calls, drafts, exports, generic, lock, ownership, payments, render, requests};
-use super::{oauth, psd2, router, schedules, tabs, validate};
+use super::{
+    Shared, accounts, cards, context_calls, drafts, exports, fill, generic, lock, ownership, payments, requests,
+};
+use super::{media, oauth, psd2, router, schedules, shares, tabs, validate, views};
 use http::Method;
 use serde_json::{Value, json};
-use std::time::SystemTime;
 
 /// Runs the call and makes its answer.
 pub(crate) fn dispatch(shared: &Shared, call: &Call) -> Reply {
@@ -54,8 +54,7 @@ fn reply(call: &Call, result: Result<Output, Failure>) -> Reply {
 
 /// Every field of every item of an answer of `operation`.
 fn complete(operation: &Operation, answer: &mut Value) {
-    let now = render::timestamp(SystemTime::now());
-    Filler::new(spec::get(), &now).envelope(operation, answer);
+    fill::envelope(spec::get(), operation, answer);
 }
 
 fn run(shared: &Shared, call: &Call) -> Result<Output, Failure> {
@@ -109,6 +108,18 @@ fn run(shared: &Shared, call: &Call) -> Result<Output, Failure> {
         "create_bunqme_tab" => tabs::create_bunqme_tab(shared, call),
         "create_schedule_payment" => schedules::create_schedule_payment(shared, call),
         "create_customer_statement" | "create_export_rib" => exports::create_export(shared, call),
+        "create_request_inquiry_batch" => requests::create_request_inquiry_batch(shared, call),
+        "list_monetary_account_schedules" => views::list_schedules(shared, call),
+        "list_events" => views::list_events(shared, call),
+        "list_card_names" => views::list_card_names(shared, call),
+        "list_credential_password_ips" => views::list_credentials(shared, call),
+        "create_card_batch" => cards::create_card_batch(shared, call),
+        "create_avatar" => media::create_avatar(shared, call),
+        "create_share_invite_monetary_account_inquiry" => shares::create_inquiry(shared, call),
+        "update_share_invite_monetary_account_response" => shares::update_response(shared, call),
+        op if op.starts_with("create_") && op.ends_with("_note_attachment") && call.ids.len() >= 3 => {
+            media::create_note_attachment(shared, call)
+        }
         _ => generic::handle(&mut lock(&shared.world), call),
     }
 }

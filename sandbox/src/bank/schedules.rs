@@ -31,10 +31,13 @@ pub(crate) fn create_schedule_payment(shared: &Shared, call: &Call) -> Result<Ou
         "iban": (order.to.type_ == "IBAN").then(|| order.to.value.clone()),
         "display_name": order.to.name.clone().unwrap_or_default(),
     });
-    if due {
-        world.bank.pay(&mut world.ids, user, account, order, now)?;
+    let paid = if due {
+        let id = world.bank.pay(&mut world.ids, user, account, order, now)?;
         Counters::bump(&shared.counters.payments, 1);
-    }
+        Some(id)
+    } else {
+        None
+    };
     let status = if due && unit == "ONCE" { "FINISHED" } else { "ACTIVE" };
     let mut shown_payment = payment.clone();
     shown_payment["alias"] = render::label(&world.bank.party_of(account));
@@ -49,5 +52,6 @@ pub(crate) fn create_schedule_payment(shared: &Shared, call: &Call) -> Result<Ou
     given.insert("status".into(), json!(status));
     let id = generic::create_object(world, call, &given, now);
     let scheduled = world.store.by_id_mut(id).ok_or_else(|| Failure::new(500, "The new schedule is gone."))?;
+    scheduled.private = json!({ "payment": paid });
     Ok(Output::Json(generic::answer(call.operation, scheduled)))
 }
