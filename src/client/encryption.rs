@@ -2,8 +2,8 @@
 //! PIN, the body goes AES-encrypted for bunq's server key with the three encryption headers
 //! (`bunq_protocol::encryption`); the signature then covers the ciphertext.
 
-use super::hook_failure::HookFailure;
 use super::state::ClientState;
+use crate::Error;
 use bunq_protocol::encryption;
 use reqwest::header::{HeaderName, HeaderValue};
 use std::future::Future;
@@ -21,7 +21,7 @@ pub async fn with_encryption<F: Future>(call: F) -> F::Output {
 
 /// Encrypts the request's body in place when asked or when it carries a PIN; a body already
 /// encrypted (a retry) is left as it is.
-pub(super) fn apply(state: &ClientState, request: &mut reqwest::Request) -> Result<(), HookFailure> {
+pub(super) fn apply(state: &ClientState, request: &mut reqwest::Request) -> Result<(), Error> {
     if request.headers().contains_key(encryption::KEY_HEADER) {
         return Ok(());
     }
@@ -30,17 +30,17 @@ pub(super) fn apply(state: &ClientState, request: &mut reqwest::Request) -> Resu
         return Ok(());
     }
     let server_key = state.credentials().server_key.clone().ok_or_else(|| {
-        HookFailure::Context("no server public key to encrypt the body for: create the API context first".to_owned())
+        Error::Context("no server public key to encrypt the body for: create the API context first".to_owned())
     })?;
     let sealed = encryption::encrypt(&server_key, body)
-        .map_err(|e| HookFailure::Context(format!("could not encrypt the body: {e}")))?;
+        .map_err(|e| Error::Context(format!("could not encrypt the body: {e}")))?;
     let headers = request.headers_mut();
     for (name, value) in [
         (encryption::KEY_HEADER, sealed.key),
         (encryption::IV_HEADER, sealed.iv),
         (encryption::HMAC_HEADER, sealed.hmac),
     ] {
-        let value = HeaderValue::from_str(&value).map_err(|_| HookFailure::Context("a base64 header".to_owned()))?;
+        let value = HeaderValue::from_str(&value).map_err(|_| Error::Context("a base64 header".to_owned()))?;
         headers.insert(HeaderName::from_static(name), value);
     }
     *request.body_mut() = Some(sealed.body.into());

@@ -14,7 +14,9 @@
 
 use super::{RenewFuture, Renewal, Want};
 use crate::api::Client;
-use crate::context::file::{ContextFile, sealed_file};
+use crate::context::file::ContextFile;
+#[cfg(feature = "aws-lc")]
+use crate::context::file::sealed_file;
 use crate::context::options::Sharing;
 use crate::store::{ContextStore, Lease, Stored, Swap};
 use crate::{Error, Result};
