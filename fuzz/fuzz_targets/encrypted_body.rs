@@ -1,5 +1,5 @@
 //! Any encrypted request as the sandbox opens it: the three headers and the body as given, and
-//! the body sealed honestly (which must open to itself) with the attacker's IV or HMAC swapped in.
+//! the body sealed honestly (which must open to itself) and with the attacker's IV and HMAC swapped in.
 //! Plaintext or a refusal, never a panic.
 #![no_main]
 
@@ -23,7 +23,6 @@ fuzz_target!(|input: (String, String, String, Vec<u8>)| {
     let honest = Headers { key: Some(&sealed.key), iv: Some(&sealed.iv), hmac: Some(&sealed.hmac) };
     let opened = encryption::decrypt(server(), honest, &sealed.body).expect("an honest body opens");
     assert_eq!(opened.as_slice(), body.as_slice());
-    let _ = encryption::decrypt(server(), Headers { iv: Some(&iv), ..honest }, &sealed.body);
-    let _ = encryption::decrypt(server(), Headers { hmac: Some(&hmac), ..honest }, &sealed.body);
-    let _ = encryption::decrypt(server(), honest, &body);
+    // Each unwrap is an RSA private-key operation: one more, with the attacker's IV and HMAC.
+    let _ = encryption::decrypt(server(), Headers { iv: Some(&iv), hmac: Some(&hmac), ..honest }, &sealed.body);
 });
