@@ -53,8 +53,8 @@ pub use bunq_protocol::{Environment, RetryPolicy, Secret};
 #[cfg(feature = "rustls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
 pub use client::SpkiPin;
-pub use client::{ClientState, RequestSettings, TokenKind, with_request_id};
 pub use client::with_encryption;
+pub use client::{ClientState, RequestSettings, TokenKind, with_request_id};
 pub use client::{Collection, List, Page, PageFuture, RawPage};
 #[doc(hidden)]
 pub use client::{file_bytes, upload};

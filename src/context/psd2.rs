@@ -7,7 +7,7 @@
 
 use super::{ApiContext, ContextOptions};
 use crate::api::types;
-use crate::context::store::ContextStore;
+use crate::store::ContextStore;
 use crate::{Error, Result};
 use bunq_protocol::keys::PrivateKey;
 use bunq_protocol::{Environment, Secret, psd2};

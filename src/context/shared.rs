@@ -64,8 +64,7 @@ impl ApiContext {
             let ttl = link.sharing.lease;
             match link.patiently(|| link.store.acquire_lease(&link.key, &link.holder, ttl)).await? {
                 Some(lease) => {
-                    let create =
-                        Self::create_shared(&link, lease, &login, description, permitted_ips, options.clone());
+                    let create = Self::create_shared(&link, lease, &login, description, permitted_ips, options.clone());
                     let made = link.holding(lease, create).await;
                     link.release(lease).await;
                     if let Some(context) = made? {

@@ -18,6 +18,7 @@ mod psd2;
 mod psd2_encryption_vectors;
 mod sandbox_money;
 mod sandbox_spec;
+mod sandbox_state;
 mod sandbox_wire;
 mod save_durability;
 mod secrets;

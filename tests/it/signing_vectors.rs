@@ -1,7 +1,7 @@
 //! Known-answer tests: keys, inputs and signatures made by the openssl CLI (tests/vectors/make.sh),
 //! checked against our signing and verification with every backend.
 
-mod common;
+use crate::common;
 
 use bunq_api::keys::{Backend, KeyError, PrivateKey, PublicKey};
 use bunq_api::signing::{self, ResponseScheme, SignatureError};

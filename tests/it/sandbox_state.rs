@@ -3,7 +3,7 @@
 //! defect clients not written here found (issue 21): the sandbox answered 200 and then showed
 //! nothing, an old value, or a placeholder.
 
-mod common;
+use crate::common;
 
 use common::api::{self, Api};
 use reqwest::Method;
@@ -228,7 +228,8 @@ async fn paying_a_second_account_from_the_first_listed_works() {
 /// sandbox's is `null` too.
 #[tokio::test]
 async fn an_account_is_null_where_bunqs_recording_is() {
-    let recorded: Value = serde_json::from_str(include_str!("fixtures/recorded/monetary_account_bank.json")).unwrap();
+    let recorded: Value =
+        serde_json::from_str(include_str!("../fixtures/recorded/monetary_account_bank.json")).unwrap();
     let recorded = &recorded["MonetaryAccountBank"];
     let sandbox = common::sandbox(Default::default()).await;
     let api = Api::new(&sandbox).await;
