@@ -11,7 +11,8 @@ call ("" when none is read, "bytes" for a raw body, a list for answers of severa
 items, alternatives nested), and per wire object type its fields, each with one type
 and the sources that list it. Types: string, integer, number, boolean, object (unknown object), a schema
 name, or array:<type>; a field seen only in recordings may also be `null` or
-`array:null` (only ever seen empty). When sources disagree the document wins over the
+`array:null` (only ever seen empty); a list that recordings only ever show as `null` has
+`"empty": "null"` (bunq sends null, not [], when it holds nothing). When sources disagree the document wins over the
 SDK and the SDK over the recordings; incompatible pairs are listed under "conflicts".
 "anchors" names the wrappers whose value is one of several one-key wire objects.
 
@@ -468,6 +469,8 @@ def resolve(facts):
             present = [s for s in SOURCES if s in by_source]
             chosen = by_source[present[0]]
             objects[name][field] = {"type": chosen, "from": present}
+            if chosen.startswith("array:") and by_source.get("recorded") == "null":
+                objects[name][field]["empty"] = "null"      # a list bunq sends as null when it holds nothing
             clashes = {s: [by_source[s], *sorted(facts.also[(name, field, s)])]
                        for s in present if (name, field, s) in facts.also}
             if clashes or any(not compatible(chosen, by_source[s]) for s in present[1:]):

@@ -2,7 +2,8 @@
 //! wire carries for its type (the read schema's fields and the wire facts'), with the value the
 //! sandbox's state gave it; where the state has nothing, `[]` for a list and `null` for anything
 //! else, as bunq's recorded objects show (`"monetary_account_profile": null`,
-//! `"notification_filters": []`). Nothing is made up here: no nested objects, UUIDs, IBANs,
+//! `"notification_filters": []`), and `null` for the few lists bunq's recordings only ever show as
+//! `null` (the wire facts' `"empty": "null"`: a request response's `attachment`). Nothing is made up here: no nested objects, UUIDs, IBANs,
 //! amounts or names. This is the one place that decides what a field the state is silent
 //! about holds.
 
@@ -25,23 +26,29 @@ pub(crate) fn envelope(spec: &Spec, operation: &Operation, envelope: &mut Value)
 /// of the wire facts that the state did not give is added as nothing (`[]` or `null`).
 pub(crate) fn item(spec: &Spec, key: &str, schema: Option<&str>, object: &mut Value) {
     let Value::Object(fields) = object else { return };
+    let facts = spec.facts(key);
+    // A list bunq sends as `null` when it holds nothing (its recordings say so: `"empty": "null"`).
+    let null_when_empty = |name: &str| {
+        facts.and_then(|f| f.get(name)).and_then(|f| f.get("empty")).and_then(Value::as_str) == Some("null")
+    };
     let properties = schema.and_then(|name| spec.schema(name)).and_then(|s| s.get("properties"));
     for (name, property) in properties.and_then(Value::as_object).into_iter().flatten() {
         if !fields.contains_key(name) {
-            fields.insert(name.clone(), nothing(spec.resolve(property).get("type").and_then(Value::as_str)));
+            let list = spec.resolve(property).get("type").and_then(Value::as_str) == Some("array");
+            fields.insert(name.clone(), nothing(list && !null_when_empty(name)));
         }
     }
-    for (name, fact) in spec.facts(key).into_iter().flatten() {
+    for (name, fact) in facts.into_iter().flatten() {
         if !fields.contains_key(name) {
             let list = fact.get("type").and_then(Value::as_str).is_some_and(|t| t.starts_with("array"));
-            fields.insert(name.clone(), nothing(list.then_some("array")));
+            fields.insert(name.clone(), nothing(list && !null_when_empty(name)));
         }
     }
 }
 
-/// What a field of this JSON type holds when the state has nothing for it.
-fn nothing(json_type: Option<&str>) -> Value {
-    if json_type == Some("array") { json!([]) } else { Value::Null }
+/// What a field holds when the state has nothing for it: `[]` for a list bunq sends empty, else `null`.
+fn nothing(empty_list: bool) -> Value {
+    if empty_list { json!([]) } else { Value::Null }
 }
 
 /// A whole object of a schema from nothing: every field empty.
