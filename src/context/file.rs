@@ -34,6 +34,9 @@ pub(crate) struct SavedSession {
     pub user_id: i64,
     /// Seconds since the Unix epoch.
     pub expires_at: u64,
+    /// A PSD2 provider's session; written only when true, so other contexts' files are as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub provider: bool,
 }
 
 impl SavedSession {
@@ -44,6 +47,7 @@ impl SavedSession {
             id: self.id,
             user_id: crate::api::types::UserId(self.user_id),
             expires_at: UNIX_EPOCH + Duration::from_secs(self.expires_at),
+            provider: self.provider,
         }
     }
 }
@@ -61,6 +65,7 @@ impl ContextFile {
             id: s.id,
             user_id: *s.user_id,
             expires_at: s.expires_at.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+            provider: s.provider,
         });
         Ok(Self {
             format: FORMAT.to_owned(),

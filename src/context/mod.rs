@@ -191,6 +191,13 @@ impl ApiContext {
         self.client.inner().credentials().session.as_ref().map(|s| s.user_id)
     }
 
+    /// Whether the session acts for a PSD2 payment service provider (a `UserPaymentServiceProvider`,
+    /// logged in with [`ApiContext::create_for_psd2`] or [`ApiContext::open_for_psd2`]). False
+    /// before the first session.
+    pub fn is_provider(&self) -> bool {
+        self.client.inner().credentials().session.as_ref().is_some_and(|s| s.provider)
+    }
+
     /// The typed handle of the user the session acts for: `context.me()?.monetary_account(id)…`.
     pub fn me(&self) -> Result<crate::handles::User<'_>> {
         let user = self.user_id().ok_or_else(|| Error::Context("no session yet: create the context first".into()))?;

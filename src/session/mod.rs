@@ -29,6 +29,8 @@ pub(crate) struct Session {
     pub id: i64,
     pub user_id: types::UserId,
     pub expires_at: SystemTime,
+    /// The session's user is a PSD2 payment service provider (`UserPaymentServiceProvider`).
+    pub provider: bool,
 }
 
 /// Which session a renewal is after.

@@ -49,14 +49,17 @@ impl Renewal for Local {
 /// Token, id, user and expiry from a session-server response.
 fn from_response(response: types::SessionServerCreated, started: SystemTime) -> Result<Session> {
     use types::SessionServerCreatedItem as Item;
-    let (mut id, mut token, mut user) = (None, None, None);
+    let (mut id, mut token, mut user, mut provider) = (None, None, None, false);
     for item in response.response {
         match item {
             Item::Id(object) => id = Some(object.id),
             Item::Token(t) => token = Some(t.token),
             Item::UserPerson(u) => user = Some((u.id, u.session_timeout)),
             Item::UserCompany(u) => user = Some((u.id, u.session_timeout)),
-            Item::UserPaymentServiceProvider(u) => user = Some((u.id, u.session_timeout)),
+            Item::UserPaymentServiceProvider(u) => {
+                provider = true;
+                user = Some((u.id, u.session_timeout))
+            }
             Item::UserApiKey(u) => user = Some((u.id, api_key_timeout(&u))),
         }
     }
@@ -68,6 +71,7 @@ fn from_response(response: types::SessionServerCreated, started: SystemTime) -> 
         id: *id.ok_or_else(|| missing("id"))?,
         user_id,
         expires_at: started + timeout,
+        provider,
     })
 }
 

@@ -45,6 +45,8 @@ async fn a_provider_logs_in_and_acts_through_oauth_for_a_consenting_user() {
         panic!("not a UserPaymentServiceProvider")
     };
     assert_eq!(Some(me.id), context.user_id());
+    assert!(context.is_provider(), "the context knows it acts for a provider");
+    assert!(!common::context(&sandbox, Default::default()).await.is_provider(), "a user's context is not");
     let subject = me.certificate_distinguished_name.as_deref().unwrap_or_default();
     assert!(subject.contains("CN=psd2.example"), "{subject}");
     assert_eq!(me.display_name.as_deref(), Some("bunq-api test provider"));
@@ -100,6 +102,7 @@ async fn a_shared_store_opens_one_provider_for_every_process() {
         .await
         .expect("the second loads it");
     assert_eq!(first.user_id(), second.user_id());
+    assert!(first.is_provider() && second.is_provider(), "loaded from the store, still a provider");
     assert_eq!(sandbox.stats().installations, 1, "one installation for both");
     assert!(format!("{certificate:?}").starts_with("ProviderCertificate"), "no key in Debug");
 }
