@@ -73,7 +73,7 @@ struct Shared {
     limiter: Limiter,
 }
 
-/// The state inside every generated [`Client`]. Cloning is cheap and clones share it.
+/// The state inside every generated [`Client`](crate::Client). Cloning is cheap and clones share it.
 #[derive(Clone)]
 pub struct ClientState(Arc<Shared>);
 

@@ -192,7 +192,7 @@ impl ApiContext {
     }
 
     /// Whether the session acts for a PSD2 payment service provider (a `UserPaymentServiceProvider`,
-    /// logged in with [`ApiContext::create_for_psd2`] or [`ApiContext::open_for_psd2`]). False
+    /// logged in with `ApiContext::create_for_psd2` or `ApiContext::open_for_psd2`, feature `psd2`). False
     /// before the first session.
     pub fn is_provider(&self) -> bool {
         self.client.inner().credentials().session.as_ref().is_some_and(|s| s.provider)
