@@ -185,20 +185,16 @@ fn unwrap_key(server_key: &PrivateKey, wrapped: &[u8]) -> Result<Zeroizing<Vec<u
     if key.len() == KEY_BYTES { Ok(key) } else { Err(EncryptionError::WrongKey) }
 }
 
-/// Whether a JSON body holds a `pin_code` with a value, at any depth: such a body must go encrypted.
+/// Whether a JSON body is a card's own `pin_code` with a value: such a body must go encrypted.
+///
+/// bunq's document asks for encryption on the card update's `pin_code` only. The PINs assigned
+/// when a card is ordered (`pin_code_assignment[].pin_code`) go in the clear: bunq's own SDK
+/// sends them so, and bunq takes them.
 pub fn carries_pin(body: &[u8]) -> bool {
-    fn holds(value: &serde_json::Value) -> bool {
-        match value {
-            serde_json::Value::Object(map) => {
-                map.get("pin_code").is_some_and(|pin| !pin.is_null()) || map.values().any(holds)
-            }
-            serde_json::Value::Array(items) => items.iter().any(holds),
-            _ => false,
-        }
-    }
     // Cheap test first: most bodies never name it.
-    body.windows(b"pin_code".len()).any(|w| w == b"pin_code")
-        && serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| holds(&v))
+    body.windows(b"\"pin_code\"".len()).any(|w| w == b"\"pin_code\"")
+        && serde_json::from_slice::<serde_json::Value>(body)
+            .is_ok_and(|v| v.get("pin_code").is_some_and(|pin| !pin.is_null()))
 }
 
 #[cfg(test)]
@@ -206,9 +202,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pins_are_found_at_any_depth_and_only_with_a_value() {
+    fn a_cards_own_pin_with_a_value_is_found() {
         assert!(carries_pin(br#"{"pin_code":"1234"}"#));
-        assert!(carries_pin(br#"{"pin_code_assignment":[{"type":"PRIMARY","pin_code":"1234"}]}"#));
+        assert!(carries_pin(br#"{"card_limit":null,"pin_code":"1234"}"#));
+        assert!(!carries_pin(br#"{"pin_code_assignment":[{"type":"PRIMARY","pin_code":"1234"}]}"#));
         assert!(!carries_pin(br#"{"pin_code":null,"status":"ACTIVE"}"#));
         assert!(!carries_pin(br#"{"description":"pin_code"}"#));
         assert!(!carries_pin(b"not json pin_code"));
