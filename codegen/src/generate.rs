@@ -1,5 +1,6 @@
 //! `generate`: the spec, cut to the operation groups a build turns on, to one Rust file.
 
+mod accessors;
 mod callbacks;
 mod decoders;
 mod envelopes;
@@ -33,7 +34,7 @@ pub fn generate(spec_json: &str, groups_json: &str, on: &dyn Fn(&str) -> bool) -
     }
     id_patch.with_derive("Copy");
     let (integers, uuids) = id_schemas(&spec);
-    for name in integers {
+    for name in &integers {
         settings.with_patch(name, &id_patch);
     }
     for name in uuids {
@@ -44,6 +45,7 @@ pub fn generate(spec_json: &str, groups_json: &str, on: &dyn Fn(&str) -> bool) -
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
     shapes::box_fields(&mut file, &shapes::containers(&json))?;
     shapes::null_lists(&mut file)?;
+    accessors::add(&mut file, &integers.into_iter().collect())?;
     let model = model::Model::read(&json)?;
     // Every operation's token, whichever groups are on: the sandbox answers them all.
     let (null_as_empty, auth) = (shapes::null_as_empty(), operation_auth(&whole));
