@@ -272,7 +272,9 @@ fn need_trait(name: &syn::Ident, features: &[&str]) -> TokenStream {
     let label = format!("needs the cargo feature {list}");
     let example = features.first().copied().unwrap_or_default();
     let note = format!("add \"{example}\" to the features of bunq-api in Cargo.toml");
+    let doc = format!(" Asked for by the handles of {list} while that group is off: nothing implements it.");
     quote! {
+        #[doc = #doc]
         #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
         pub trait #name {}
     }
