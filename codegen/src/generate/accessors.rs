@@ -199,8 +199,10 @@ fn enum_accessors(
         });
         shared.push(name.to_string());
     }
+    // Unless the variants have an `iban` field of their own: that has its accessor already.
     let iban = variants.iter().all(|(_, s)| iban_alias(&s.ident.to_string(), s).is_some())
-        && shared.iter().any(|f| f == "alias");
+        && shared.iter().any(|f| f == "alias")
+        && !shared.iter().any(|f| f == "iban");
     if iban {
         let arms = variants.iter().map(|(variant, _)| quote!(Self::#variant(v) => v.iban(),));
         methods.push(quote! {
