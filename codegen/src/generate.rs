@@ -1,5 +1,6 @@
 //! `generate`: the spec, cut to the operation groups a build turns on, to one Rust file.
 
+mod accessors;
 mod callbacks;
 mod decoders;
 mod envelopes;
@@ -13,8 +14,9 @@ use quote::quote;
 /// The generated client for a spec, as formatted Rust source: core and the groups `on` accepts.
 pub fn generate(spec_json: &str, groups_json: &str, on: &dyn Fn(&str) -> bool) -> Result<String, String> {
     let whole: serde_json::Value = serde_json::from_str(spec_json).map_err(|e| format!("not JSON: {e}"))?;
+    let groups = groups::Groups::read(groups_json)?;
     let mut json = whole.clone();
-    groups::prune(&mut json, &groups::Groups::read(groups_json)?, on)?;
+    groups::prune(&mut json, &groups, on)?;
     let spec: openapiv3::OpenAPI =
         serde_json::from_value(json.clone()).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
     let mut settings = progenitor::GenerationSettings::default();
@@ -33,7 +35,7 @@ pub fn generate(spec_json: &str, groups_json: &str, on: &dyn Fn(&str) -> bool) -
     }
     id_patch.with_derive("Copy");
     let (integers, uuids) = id_schemas(&spec);
-    for name in integers {
+    for name in &integers {
         settings.with_patch(name, &id_patch);
     }
     for name in uuids {
@@ -44,10 +46,15 @@ pub fn generate(spec_json: &str, groups_json: &str, on: &dyn Fn(&str) -> bool) -
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
     shapes::box_fields(&mut file, &shapes::containers(&json))?;
     shapes::null_lists(&mut file)?;
+    accessors::add(&mut file, &integers.into_iter().collect())?;
     let model = model::Model::read(&json)?;
     // Every operation's token, whichever groups are on: the sandbox answers them all.
     let (null_as_empty, auth) = (shapes::null_as_empty(), operation_auth(&whole));
-    let (envelopes, handles) = (envelopes::generate(&model), handles::generate(&model)?);
+    // Every group's model too: a handle of a group that is off is a stub naming its feature.
+    let mut every_group = whole.clone();
+    groups::prune(&mut every_group, &groups, &|_| true)?;
+    let every_group = model::Model::read(&every_group)?;
+    let (envelopes, handles) = (envelopes::generate(&model), handles::generate(&model, &every_group)?);
     let (decoders, callbacks) = (decoders::generate(&model), callbacks::generate(&json)?);
     let ours = quote! {
         #null_as_empty

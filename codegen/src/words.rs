@@ -57,8 +57,17 @@ pub fn snake_of_pascal(name: &str) -> String {
     out
 }
 
-/// The English plural of a snake_case name (its last word).
+/// Words that say what kind of thing the word before them is, and take no plural themselves:
+/// the plural goes on that word (`certificate_pinned` → `certificates_pinned`).
+const MODIFIERS: [&str; 4] = ["_pinned", "_public", "_recurring", "_user_defined"];
+
+/// The English plural of a snake_case name: of its last word, or of the word a trailing
+/// modifier describes (`attachment_public` → `attachments_public`).
 pub fn plural(name: &str) -> String {
+    if let Some(modifier) = MODIFIERS.iter().find(|m| name.ends_with(*m) && name.len() > m.len()) {
+        let head = &name[..name.len() - modifier.len()];
+        return format!("{}{modifier}", plural(head));
+    }
     let last = name.rsplit('_').next().unwrap_or(name);
     if last.len() > 1 && last.ends_with('y') && !["ay", "ey", "iy", "oy", "uy"].iter().any(|end| last.ends_with(end)) {
         return format!("{}ies", &name[..name.len() - 1]);
@@ -71,4 +80,25 @@ pub fn plural(name: &str) -> String {
         return format!("{name}es");
     }
     format!("{name}s")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plural;
+
+    #[test]
+    fn a_modifier_leaves_the_plural_to_the_word_it_describes() {
+        assert_eq!(plural("certificate_pinned"), "certificates_pinned");
+        assert_eq!(plural("attachment_public"), "attachments_public");
+        assert_eq!(plural("whitelist_sdd_recurring"), "whitelist_sdds_recurring");
+        assert_eq!(plural("category_user_defined"), "categories_user_defined");
+        assert_eq!(plural("server_public_key"), "server_public_keys", "not a modifier where it is not last");
+        assert_eq!(plural("public"), "publics", "a modifier alone is the word");
+    }
+
+    #[test]
+    fn savings_are_their_own_plural() {
+        assert_eq!(plural("monetary_account_savings"), "monetary_account_savings");
+        assert_eq!(plural("monetary_account_bank"), "monetary_account_banks");
+    }
 }

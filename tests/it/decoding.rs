@@ -65,6 +65,39 @@ fn monetary_account_listing_mixes_types() {
 }
 
 #[test]
+fn every_kind_of_account_reads_its_shared_fields_without_a_match() {
+    let accounts = fixture::<MonetaryAccountListing>("monetary_account_listing_mixed.json").into_items();
+    // `status` as text, whether it is a `String` or a listed value.
+    let status = |a: &MonetaryAccount| a.status().map(|s| s.to_string());
+    let read: Vec<_> = accounts.iter().map(|a| (a.id(), a.description(), status(a), a.iban())).collect();
+    assert_eq!(
+        read,
+        [
+            (MonetaryAccountId(21), Some("sofort"), Some("ACTIVE".into()), Some("NL18BUNQ2025104049")),
+            (MonetaryAccountId(8948), Some("H"), Some("PENDING_ACCEPTANCE".into()), Some("NL19BUNQ2025192010")),
+            (MonetaryAccountId(9001), Some("Holiday"), Some("ACTIVE".into()), Some("NL56BUNQ2025000002")),
+        ]
+    );
+    let balances: Vec<_> = accounts.iter().map(|a| a.balance().map(|b| b.value.as_str())).collect();
+    assert_eq!(balances, [None, Some("0.00"), Some("250.00")]);
+}
+
+#[test]
+fn every_kind_of_user_reads_its_id() {
+    let users = fixture::<UserListing>("user_listing.json").into_items();
+    assert!(!users.is_empty());
+    for user in &users {
+        let id = match user {
+            User::UserPerson(u) => u.id,
+            User::UserCompany(u) => u.id,
+            User::UserApiKey(u) => u.id,
+            User::UserPaymentServiceProvider(u) => u.id,
+        };
+        assert_eq!(user.id(), id);
+    }
+}
+
+#[test]
 fn monetary_account_bank_listing() {
     let bank = fixture::<MonetaryAccountBankListing>("monetary_account_bank_listing.json").into_first().unwrap();
     assert_eq!(bank.id, MonetaryAccountId(21));

@@ -13,6 +13,8 @@
 
 mod check;
 mod diff;
+#[cfg(test)]
+mod feature_hints;
 mod groups;
 mod impact;
 mod import;

@@ -73,9 +73,8 @@ fn parent(segments: &[Segment]) -> &[Segment] {
     }
 }
 
-/// The handles and the context's entry points, for a module that sees `Client` and `types`.
-pub fn generate(model: &Model) -> Result<TokenStream, String> {
-    // Every path an operation ends on, and every item on the way to one, is a node.
+/// Every path an operation ends on, and every item on the way to one: the resources, by key.
+fn resources(model: &Model) -> BTreeMap<String, Node> {
     let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
     for (index, op) in model.operations.iter().enumerate() {
         let segments = &op.segments;
@@ -97,21 +96,56 @@ pub fn generate(model: &Model) -> Result<TokenStream, String> {
             }
         }
     }
-    // Accessor names and struct names.
+    nodes
+}
+
+/// The keys of the collections that have items.
+fn with_items(nodes: &BTreeMap<String, Node>) -> BTreeSet<String> {
+    nodes.values().filter(|n| n.is_item()).map(|n| key(&n.segments[..n.segments.len() - 1])).collect()
+}
+
+/// The name of the method reaching each resource from its parent.
+fn accessor_names(model: &Model, nodes: &BTreeMap<String, Node>) -> BTreeMap<String, String> {
     let listed = |node: &Node| node.operations.iter().any(|&i| model.operations[i].verb == Verb::List);
-    let has_items: BTreeSet<String> =
-        nodes.values().filter(|n| n.is_item()).map(|n| key(&n.segments[..n.segments.len() - 1])).collect();
-    let mut accessor = BTreeMap::new();
-    let mut type_names = BTreeMap::new();
-    for (k, node) in &nodes {
+    let has_items = with_items(nodes);
+    // Where English has one word for one and many (`savings`), the collection keeps the word and
+    // the item says it takes an id: `monetary_account_savings()`, `monetary_account_savings_by_id(id)`.
+    let same_word = |node: &Node| {
         let base = snake(node.literal());
-        let name = if node.is_item() || !(listed(node) || has_items.contains(k)) {
+        plural(&base) == base
+    };
+    let mut names = BTreeMap::new();
+    for (k, node) in nodes {
+        let base = snake(node.literal());
+        let collection_key = || key(&node.segments[..node.segments.len() - 1]);
+        let name = if node.is_item() && same_word(node) && nodes.contains_key(&collection_key()) {
+            format!("{base}_by_id")
+        } else if node.is_item() || !(listed(node) || has_items.contains(k)) {
             base
-        } else if plural(&base) == base && has_items.contains(k) {
-            // `savings`: the collection cannot take the item's accessor name.
-            format!("{base}_all")
         } else {
             plural(&base)
+        };
+        names.insert(k.clone(), name);
+    }
+    names
+}
+
+/// The handles and the context's entry points, for a module that sees `Client` and `types`.
+/// `whole` is the model of every group: a resource of a group that is off leaves a stub on its
+/// parent that does not compile and names the feature to turn on.
+pub fn generate(model: &Model, whole: &Model) -> Result<TokenStream, String> {
+    let nodes = resources(model);
+    let accessor = accessor_names(model, &nodes);
+    let has_items = with_items(&nodes);
+    let mut type_names = BTreeMap::new();
+    for (k, node) in &nodes {
+        // An item's type is its resource's name, whatever its accessor adds (`_by_id`); a
+        // collection whose plural is that name too is the `…Collection`.
+        let base = snake(node.literal());
+        let name = match node.is_item() {
+            true => base,
+            false if accessor[k] == base && has_items.contains(k) => format!("{base}_collection"),
+            false => accessor[k].clone(),
         };
         let literals: Vec<String> = node
             .segments
@@ -126,7 +160,6 @@ pub fn generate(model: &Model) -> Result<TokenStream, String> {
         // Under a user, the user goes without saying: `MonetaryAccountPayment`.
         let short = if words.len() > 1 && words[0] == "user" { &words[1..] } else { &words[..] };
         type_names.insert(k.clone(), (pascal(&short.join("_")), pascal(&words.join("_"))));
-        accessor.insert(k.clone(), name);
     }
     // Where two resources would get one short name they take their full one; where they would
     // still get one, the collection takes a suffix.
@@ -163,21 +196,88 @@ pub fn generate(model: &Model) -> Result<TokenStream, String> {
         }
         children.entry(parent_key).or_default().push(k.clone());
     }
+    let (mut stubs, needs) = off_stubs(whole, &nodes, &accessor);
     let handles = nodes
         .iter()
-        .map(|(k, node)| node_code(model, node, &type_names[k], children.get(k), &nodes, &accessor, &type_names))
+        .map(|(k, node)| {
+            let stubs = stubs.remove(k).unwrap_or_default();
+            node_code(model, node, &type_names[k], children.get(k), &nodes, &accessor, &type_names, stubs)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     // The entry points, on the context.
     let entries = children.get("").into_iter().flatten().map(|child| {
         let client = quote!(self.client());
         accessor_code(&nodes[child], &accessor[child], &type_names[child], &client, &lifetime("'_"))
     });
+    let entry_stubs = stubs.remove("").unwrap_or_default();
     Ok(quote! {
         #(#handles)*
         impl crate::ApiContext {
             #(#entries)*
+            #(#entry_stubs)*
         }
+        #needs
     })
+}
+
+/// For each resource of a group that is off whose parent is built: a stub accessor on the parent,
+/// by parent key (`""`: the context), and the traits (`needs::<Feature>`) whose bound they cannot
+/// meet: calling one is a compile error naming the feature to turn on.
+fn off_stubs(
+    whole: &Model,
+    built: &BTreeMap<String, Node>,
+    built_names: &BTreeMap<String, String>,
+) -> (BTreeMap<String, Vec<TokenStream>>, TokenStream) {
+    let all = resources(whole);
+    let names = accessor_names(whole, &all);
+    let mut stubs: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    let mut needs = BTreeMap::new();
+    for (k, node) in all.iter().filter(|(k, _)| !built.contains_key(*k)) {
+        let parent_key = key(parent(&node.segments));
+        let taken = built.iter().any(|(c, n)| key(parent(&n.segments)) == parent_key && built_names[c] == names[k]);
+        if !(parent_key.is_empty() || built.contains_key(&parent_key)) || taken {
+            continue;
+        }
+        let features: Vec<&str> = node.features.iter().flatten().map(String::as_str).collect();
+        if features.is_empty() {
+            continue;
+        }
+        let need = format_ident!("{}", pascal(&features.join("_or_")));
+        needs.entry(need.to_string()).or_insert_with(|| need_trait(&need, &features));
+        let name = format_ident!("{}", names[k]);
+        let id = node.is_item().then(|| quote!(, _id: Id));
+        let generic = node.is_item().then(|| quote!(, Id));
+        stubs.entry(parent_key).or_default().push(quote! {
+            #[doc(hidden)]
+            pub fn #name<'s #generic>(&'s self #id) where &'s Self: needs::#need {
+                unreachable!("a bound no type meets")
+            }
+        });
+    }
+    let needs = needs.into_values();
+    (
+        stubs,
+        quote! {
+            /// What the stubs of resources whose group is off ask for: nothing implements these.
+            #[doc(hidden)]
+            pub mod needs { #(#needs)* }
+        },
+    )
+}
+
+/// A trait nothing implements, whose error says which feature to turn on.
+fn need_trait(name: &syn::Ident, features: &[&str]) -> TokenStream {
+    let list = features.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" or ");
+    let message = format!("this resource is in an operation group that is off: turn on bunq-api's feature {list}");
+    let label = format!("needs the cargo feature {list}");
+    let example = features.first().copied().unwrap_or_default();
+    let note = format!("add \"{example}\" to the features of bunq-api in Cargo.toml");
+    let doc = format!(" Asked for by the handles of {list} while that group is off: nothing implements it.");
+    quote! {
+        #[doc = #doc]
+        #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+        pub trait #name {}
+    }
 }
 
 fn lifetime(name: &str) -> syn::Lifetime {
@@ -222,6 +322,7 @@ fn node_code(
     nodes: &BTreeMap<String, Node>,
     accessor: &BTreeMap<String, String>,
     type_names: &BTreeMap<String, String>,
+    stubs: Vec<TokenStream>,
 ) -> Result<TokenStream, String> {
     let path = key(&node.segments);
     let derives = match node.params().all(|(_, _, copy)| copy) {
@@ -265,6 +366,7 @@ fn node_code(
         impl<'a> #type_name<'a> {
             #(#accessors)*
             #(#methods)*
+            #(#stubs)*
         }
         #(#impls)*
     })

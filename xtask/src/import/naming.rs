@@ -97,6 +97,12 @@ fn name(verb: Verb, literals: &[String], parents: usize) -> String {
     format!("{}_{}", verb.prefix(), words.join("_"))
 }
 
+/// Whether a create body's name names the resource it creates (the path's last literal), as
+/// `NewCustomerStatement` names `customer-statement` and `NewNoteTextPayment` names `note-text`.
+pub fn names_its_resource(body: &str, resource: &str) -> bool {
+    body.to_ascii_lowercase().contains(&resource.replace('-', "").to_ascii_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +121,14 @@ mod tests {
         assert_eq!(plural("day"), "days");
         assert_eq!(plural("insights"), "insights");
         assert_eq!(plural("address"), "addresses");
+    }
+
+    #[test]
+    fn a_create_body_names_its_resource() {
+        assert!(names_its_resource("NewCustomerStatement", "customer-statement"));
+        assert!(names_its_resource("NewNoteTextPayment", "note-text"));
+        assert!(names_its_resource("NewBunqMeTab", "bunqme-tab"));
+        assert!(!names_its_resource("NewExportStatement", "customer-statement"));
     }
 
     #[test]

@@ -483,6 +483,13 @@ impl Operation {
         } else if let Some(body) = &self.body {
             let form = if self.verb == Verb::Update { Body::Update } else { Body::New };
             let name = builder.request(body, form, &self.pointer.push("requestBody"))?;
+            let resource = self.literals.last().map(String::as_str).unwrap_or_default();
+            if self.verb == Verb::Create && !naming::names_its_resource(&name, resource) {
+                return Err(format!(
+                    "{}: the create body `{name}` does not name what it creates, `{resource}`: rename bunq's `{body}` in request_names of spec/import.json",
+                    self.pointer
+                ));
+            }
             operation.insert(
                 "requestBody".into(),
                 json!({ "required": true, "content": { "application/json": { "schema": schema_ref(&name) } } }),
