@@ -106,6 +106,13 @@ pub fn import(source_bytes: &[u8], config: &Input, facts: &Input) -> Result<Stri
             builder.use_id(&param.id_type, param.kind);
         }
     }
+    // What bunq's SDK makes each create give, by the body's schema (several creates may share one).
+    for operation in operations.iter().filter(|o| o.verb == naming::Verb::Create) {
+        let Some(body) = &operation.body else { continue };
+        let required = &facts.get("endpoints")[operation.facts_key().as_str()]["create_required"];
+        let fields = required.as_array().into_iter().flatten().filter_map(|f| Some(f.as_str()?.to_owned()));
+        builder.require_on_create(body, fields);
+    }
     let mut paths = Map::new();
     for operation in &operations {
         let (method, item) = operation.to_openapi(&mut builder)?;

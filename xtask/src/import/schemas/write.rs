@@ -1,0 +1,60 @@
+//! Write shapes: what a client sends where bunq's document refers to an object it answers with.
+//!
+//! The rules, applied at every depth of a request body:
+//! - a party's label (`LabelMonetaryAccount`, `LabelUser`) is what bunq reports; a client names
+//!   the party by its alias, a `Pointer` (bunq's SDK types those parameters as `Pointer`);
+//! - an object whose write side differs from its read side (bunq marks fields of it, or of an
+//!   object in it, read-only or write-only) is sent as its own shape, named like a create body:
+//!   `New<Schema>` (`NewDraftPaymentEntry`), with the read-only fields dropped, the write-only ones
+//!   kept, and the fields bunq needs required. A batch's items are so their create bodies
+//!   (`NewPayment`, `NewRequestInquiry`);
+//! - any other object (`Amount`) is one type for both directions, and so is `Pointer` itself:
+//!   the alias a client names a party with is the one bunq reports (its write-only `service`,
+//!   for external accounts, is not carried).
+
+use super::{Body, Builder, SCHEMAS};
+use crate::json::Pointer;
+use serde_json::Value;
+
+/// The labels bunq reports a party with, which a client replaces by a `Pointer`.
+const LABELS: [&str; 2] = ["LabelMonetaryAccount", "LabelUser"];
+
+impl Builder<'_> {
+    /// The schema a request refers to for bunq's `target`: `None` where it is the one read back.
+    pub(super) fn write_shape(&mut self, target: &str, at: &Pointer) -> Result<Option<String>, String> {
+        if LABELS.contains(&target) {
+            self.enqueue("Pointer");
+            return Ok(Some("Pointer".to_owned()));
+        }
+        if target == "Pointer" || !self.differs(target) {
+            return Ok(None);
+        }
+        self.request(target, Body::New, at).map(Some)
+    }
+
+    /// Whether bunq's schema `name` is written differently than it is read (memoised; a schema
+    /// that contains itself counts as the same until shown otherwise).
+    fn differs(&mut self, name: &str) -> bool {
+        if let Some(&known) = self.differs.get(name) {
+            return known;
+        }
+        self.differs.insert(name.to_owned(), false);
+        let Ok((source, _)) = self.source_schema(name) else { return false };
+        let properties = source.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+        let answer = properties.values().any(|property| {
+            let flag = |key: &str| property.get(key).and_then(Value::as_bool) == Some(true);
+            flag("readOnly")
+                || flag("writeOnly")
+                || refs(property).iter().any(|target| LABELS.contains(&target.as_str()) || self.differs(target))
+        });
+        self.differs.insert(name.to_owned(), answer);
+        answer
+    }
+}
+
+/// The schemas a property refers to, directly or as list items.
+fn refs(property: &Value) -> Vec<String> {
+    let own = property.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(SCHEMAS));
+    let items = property.get("items").map(refs).unwrap_or_default();
+    own.map(str::to_owned).into_iter().chain(items).collect()
+}
