@@ -5,10 +5,12 @@
 //! of the segment before it); responses become the envelope bunq sends (`Response`: a list of
 //! one-key items named as on the wire, from spec/wire-facts.json; `Pagination` on listings; an
 //! `Id` item on creates; nothing on deletes); request bodies are split from what is read back
-//! (`New<Schema>` for creates, `<Schema>Update` with every field optional for updates); objects
-//! carry every field the wire carries (the document's plus those in the facts); ids get their own
-//! types; method names are `list_/get_/create_/update_/delete_` + the resource. spec/import.json
-//! holds only the exceptions, each with a `$why`. Same input, same bytes out.
+//! (`New<Schema>` for creates, requiring what the document and bunq's SDK's `create()` require;
+//! `<Schema>Update` with every field optional for updates; nested objects as their write shapes,
+//! see schemas/write.rs); objects carry every field the wire carries (the document's plus those
+//! in the facts); ids get their own types; method names are `list_/get_/create_/update_/delete_`
+//! + the resource. spec/import.json holds only the exceptions, each with a `$why`. Same input,
+//! same bytes out.
 
 mod naming;
 mod operations;
