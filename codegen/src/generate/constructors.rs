@@ -51,7 +51,7 @@ fn body_impl(item: &syn::ItemStruct, required: &[&str]) -> Result<TokenStream, S
         let ident = field.ident;
         let (ty, value) = taken(field.ty, quote!(#ident));
         params.push(quote!(#ident: #ty));
-        inits.push(if value.to_string() == ident.to_string() { quote!(#ident) } else { quote!(#ident: #value) });
+        inits.push(if *ident == value.to_string() { quote!(#ident) } else { quote!(#ident: #value) });
     }
     let optional: Vec<&Field> = fields.iter().filter(|f| !required.contains(&f.wire.as_str())).collect();
     let constructor = (!required.is_empty()).then(|| {
