@@ -8,8 +8,8 @@
 //! (`New<Schema>` for creates, requiring what the document and bunq's SDK's `create()` require;
 //! `<Schema>Update` with every field optional for updates; nested objects as their write shapes,
 //! see schemas/write.rs); objects carry every field the wire carries (the document's plus those
-//! in the facts); ids get their own types; method names are `list_/get_/create_/update_/delete_`
-//! + the resource. spec/import.json holds only the exceptions, each with a `$why`. Same input,
+//! in the facts); ids get their own types; method names are the resource after
+//! `list_/get_/create_/update_/delete_`. spec/import.json holds only the exceptions, each with a `$why`. Same input,
 //! same bytes out.
 
 mod naming;
