@@ -58,3 +58,52 @@ fn refs(property: &Value) -> Vec<String> {
     let items = property.get("items").map(refs).unwrap_or_default();
     own.map(str::to_owned).into_iter().chain(items).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::{Exceptions, Input};
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nested_objects_are_written_as_their_write_shapes() {
+        let refer = |name: &str| json!({ "$ref": format!("{SCHEMAS}{name}") });
+        let upstream = json!({ "components": { "schemas": {
+            "Draft": { "type": "object", "required": ["entries"], "properties": {
+                "entries": { "type": "array", "items": refer("DraftEntry") },
+                "note": { "type": "string" },
+                "id": { "type": "integer", "readOnly": true },
+            } },
+            "DraftEntry": { "type": "object", "properties": {
+                "id": { "type": "integer", "readOnly": true },
+                "amount": refer("Amount"),
+                "counterparty_alias": refer("LabelMonetaryAccount"),
+            } },
+            "Amount": { "type": "object", "properties": { "value": { "type": "string" } } },
+            "LabelMonetaryAccount": { "type": "object", "properties": { "iban": { "type": "string", "readOnly": true } } },
+            "Pointer": { "type": "object", "properties": {
+                "type": { "type": "string" }, "service": { "type": "string", "writeOnly": true },
+            } },
+        } } });
+        let facts = Input::parse("facts", "{}").unwrap();
+        let exceptions = Exceptions::read(&Input::parse("exceptions", "{}").unwrap()).unwrap();
+        let mut builder = Builder::new(&upstream, &facts, &exceptions);
+        builder.require_on_create("Draft", ["note".to_owned(), "absent".to_owned()]);
+        assert_eq!(builder.request("Draft", Body::New, &Pointer::root()).unwrap(), "NewDraft");
+        let draft = &builder.out["NewDraft"];
+        // Required by the document and by the SDK's facts; a fact the body has no field for is noted.
+        assert_eq!(draft["required"], json!(["entries", "note"]));
+        assert!(builder.notes.iter().any(|n| n.contains("`absent`")), "{:?}", builder.notes);
+        assert_eq!(draft["properties"]["entries"]["items"], refer("NewDraftEntry"));
+        assert!(draft["properties"].get("id").is_none());
+        // The entry drops its read-only id, keeps Amount as it is and names its counterparty by a Pointer.
+        let entry = &builder.out["NewDraftEntry"]["properties"];
+        assert_eq!(entry.as_object().unwrap().keys().collect::<Vec<_>>(), ["amount", "counterparty_alias"]);
+        assert_eq!((&entry["amount"], &entry["counterparty_alias"]), (&refer("Amount"), &refer("Pointer")));
+        assert!(!builder.out.contains_key("NewAmount") && !builder.out.contains_key("NewPointer"));
+        // An update's fields stay optional; its nested objects are the same write shapes.
+        assert_eq!(builder.request("Draft", Body::Update, &Pointer::root()).unwrap(), "DraftUpdate");
+        assert!(builder.out["DraftUpdate"].get("required").is_none());
+        assert_eq!(builder.out["DraftUpdate"]["properties"]["entries"]["items"], refer("NewDraftEntry"));
+    }
+}
