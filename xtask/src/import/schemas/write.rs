@@ -8,7 +8,8 @@
 //!   `New<Schema>` (`NewDraftPaymentEntry`), with the read-only fields dropped, the write-only ones
 //!   kept, and the fields bunq needs required. A batch's items are so their create bodies
 //!   (`NewPayment`, `NewRequestInquiry`);
-//! - any other object (`Amount`) is one type for both directions, and so is `Pointer` itself:
+//! - any other object (`Amount`), and one whose `New<Schema>` would be the name `request_names`
+//!   gives another schema's body, is one type for both directions, and so is `Pointer` itself:
 //!   the alias a client names a party with is the one bunq reports (its write-only `service`,
 //!   for external accounts, is not carried).
 
@@ -27,6 +28,16 @@ impl Builder<'_> {
             return Ok(Some("Pointer".to_owned()));
         }
         if target == "Pointer" || !self.differs(target) {
+            return Ok(None);
+        }
+        // A shape never takes the name another schema's body is given (`request_names`): it stays
+        // the type read back.
+        let name = format!("New{target}");
+        let named = |(schema, entry): (&String, &Value)| {
+            schema != target && entry.get("name").and_then(Value::as_str) == Some(name.as_str())
+        };
+        if self.exceptions.request_names.iter().any(named) {
+            self.notes.push(format!("`{target}` is sent as it is read: `{name}` names another body"));
             return Ok(None);
         }
         self.request(target, Body::New, at).map(Some)
