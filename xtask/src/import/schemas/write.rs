@@ -117,4 +117,23 @@ mod tests {
         assert!(builder.out["DraftUpdate"].get("required").is_none());
         assert_eq!(builder.out["DraftUpdate"]["properties"]["entries"]["items"], refer("NewDraftEntry"));
     }
+
+    #[test]
+    fn a_shape_does_not_take_the_name_of_another_body() {
+        let refer = |name: &str| json!({ "$ref": format!("{SCHEMAS}{name}") });
+        let upstream = json!({ "components": { "schemas": {
+            "FilterSet": { "type": "object", "properties": { "filters": { "type": "array", "items": refer("Filter") } } },
+            "Filter": { "type": "object", "properties": {
+                "category": { "type": "string" }, "id": { "type": "integer", "readOnly": true },
+            } },
+        } } });
+        let facts = Input::parse("facts", "{}").unwrap();
+        let config =
+            json!({ "request_names": { "FilterSet": { "name": "NewFilter", "$why": "one name across editions" } } });
+        let exceptions = Exceptions::read(&Input::parse("exceptions", &config.to_string()).unwrap()).unwrap();
+        let mut builder = Builder::new(&upstream, &facts, &exceptions);
+        assert_eq!(builder.request("FilterSet", Body::New, &Pointer::root()).unwrap(), "NewFilter");
+        assert_eq!(builder.out["NewFilter"]["properties"]["filters"]["items"], refer("Filter"));
+        assert!(builder.notes.iter().any(|n| n.contains("`NewFilter` names another body")), "{:?}", builder.notes);
+    }
 }
