@@ -13,7 +13,9 @@ mod common;
 
 use bunq_api::keys::PrivateKey;
 use bunq_api::oauth::OAuthApp;
-use bunq_api::types::{NewDraftPayment, NewOauthCallbackUrl, NewOauthClient, User};
+use bunq_api::types::{
+    Amount, NewDraftPayment, NewDraftPaymentEntry, NewOauthCallbackUrl, NewOauthClient, Pointer, User,
+};
 use bunq_api::{ApiContext, ContextOptions, ProviderCertificate};
 use bunq_sandbox::Sandbox;
 use common::{Failure, show, step};
@@ -96,12 +98,9 @@ async fn run() -> Result<(), Failure> {
     let first = accounts.first().ok_or("the consenting user has no current account")?;
 
     step("drafting a payment of 1.00 EUR for the user to accept");
-    let draft: NewDraftPayment = serde_json::from_value(serde_json::json!({
-        "entries": [{ "amount": { "value": "1.00", "currency": "EUR" },
-                      "counterparty_alias": { "iban": "NL91ABNA0417164300", "display_name": "A shop" },
-                      "description": "drafted by a provider" }],
-        "number_of_required_accepts": 1,
-    }))?;
+    let shop = Pointer::iban("NL91ABNA0417164300", "A shop");
+    let entry = NewDraftPaymentEntry::new(Amount::new("1.00", "EUR"), shop).with_description("drafted by a provider");
+    let draft = NewDraftPayment::new(vec![entry], 1);
     let account = acting.me()?.monetary_account(first.id);
     let draft_id = account.draft_payments().create(&draft).await?;
     let status = account.draft_payment(draft_id).get().await?.status.unwrap_or_default();

@@ -15,6 +15,8 @@ name, or array:<type>; a field seen only in recordings may also be `null` or
 `"empty": "null"` (bunq sends null, not [], when it holds nothing). When sources disagree the document wins over the
 SDK and the SDK over the recordings; incompatible pairs are listed under "conflicts".
 "anchors" names the wrappers whose value is one of several one-key wire objects.
+"create_required" (per URL template) lists the body fields the SDK's create() takes without a
+default value: the fields bunq needs to create the object.
 
 Run it from anywhere; paths default to places relative to the repository root:
     python3 scripts/wire_facts.py                     # downloads the SDK with pip
@@ -115,6 +117,24 @@ def method_decodes(node, consts):
     return found
 
 
+def create_required(node, consts):
+    """The body fields the SDK's `create()` makes its caller give: parameters without a default
+    value that go into the request map (`cls.FIELD_CURRENCY: currency`), as wire names."""
+    create = next((f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "create"), None)
+    if create is None:
+        return []
+    args = create.args.args
+    mandatory = {a.arg for a in args[1:len(args) - len(create.args.defaults)]}
+    fields = set()
+    for stmt in ast.walk(create):
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Dict) \
+                and any(getattr(t, "id", None) == "request_map" for t in stmt.targets):
+            for key, value in zip(stmt.value.keys, stmt.value.values):
+                if getattr(value, "id", None) in mandatory and getattr(key, "attr", None) in consts:
+                    fields.add(consts[key.attr])
+    return sorted(fields)
+
+
 def parse_class(node, module):
     consts = class_constants(node)
     doc = ast.get_docstring(node, clean=False) or ""
@@ -127,7 +147,8 @@ def parse_class(node, module):
     if "_ENDPOINT_URL_POST" in consts:                 # core classes: installation, session-server
         urls["create"] = consts["_ENDPOINT_URL_POST"]
     return {"name": node.name, "module": module, "consts": consts, "fields": fields,
-            "variants": variants, "urls": urls, "decodes": method_decodes(node, consts)}
+            "variants": variants, "urls": urls, "decodes": method_decodes(node, consts),
+            "create_required": create_required(node, consts)}
 
 
 def read_sdk_classes(root):
@@ -242,6 +263,8 @@ def sdk_endpoints(classes, sequences):
                 notes.append(("SDK URL without its own method", f"{base} {kind}"))
                 continue
             entry[kind] = endpoint_item(cls, kind, sequences)
+            if kind == "create" and cls["create_required"]:
+                entry["create_required"] = cls["create_required"]
             func, wrapper = cls["decodes"][kind]
             variants = "/".join(sorted(cls["variants"]))
             if func in ("_from_json", "_from_json_list") and wrapper is None:

@@ -38,39 +38,3 @@ impl types::Pointer {
         Self { type_: "IBAN".into(), value: iban.into(), name: Some(name.into()) }
     }
 }
-
-impl types::NewPayment {
-    /// A payment of `amount` to `to`, with the description the counterparty sees.
-    pub fn new(amount: types::Amount, to: types::Pointer, description: impl Into<String>) -> Self {
-        Self {
-            amount,
-            counterparty_alias: to,
-            description: description.into(),
-            allow_bunqto: None,
-            attachment: Vec::new(),
-            merchant_reference: None,
-        }
-    }
-}
-
-impl types::NewRequestInquiry {
-    /// A request for `amount` from `from`, with the description they see.
-    pub fn new(amount: types::Amount, from: types::Pointer, description: impl Into<String>) -> Self {
-        Self {
-            amount_inquired: amount,
-            counterparty_alias: from,
-            description: description.into(),
-            allow_amount_higher: None,
-            allow_amount_lower: None,
-            allow_bunqme: None,
-            attachment: Vec::new(),
-            event_id: None,
-            merchant_reference: None,
-            minimum_age: None,
-            redirect_url: None,
-            require_address: None,
-            status: None,
-            want_tip: None,
-        }
-    }
-}

@@ -23,6 +23,18 @@ pub struct SchedulePaymentIdAsCardId;
 #[doc = concat!("```compile_fail,E0063\n", include_str!("../tests/ui/payment_without_description.rs"), "```")]
 pub struct PaymentWithoutDescription;
 
+/// A savings account body from `Default`: bunq needs its currency, so it has none.
+#[doc = concat!("```compile_fail,E0599\n", include_str!("../tests/ui/savings_from_default.rs"), "```")]
+pub struct SavingsFromDefault;
+
+/// A savings account body without its currency.
+#[doc = concat!("```compile_fail,E0061\n", include_str!("../tests/ui/savings_without_currency.rs"), "```")]
+pub struct SavingsWithoutCurrency;
+
+/// A draft payment entry without its amount.
+#[doc = concat!("```compile_fail,E0061\n", include_str!("../tests/ui/draft_entry_without_amount.rs"), "```")]
+pub struct DraftEntryWithoutAmount;
+
 /// An endpoint the spec does not have.
 #[doc = concat!("```compile_fail,E0599\n", include_str!("../tests/ui/endpoint_not_in_spec.rs"), "```")]
 pub struct EndpointNotInSpec;

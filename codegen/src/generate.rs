@@ -2,6 +2,7 @@
 
 mod accessors;
 mod callbacks;
+mod constructors;
 mod decoders;
 mod envelopes;
 mod handles;
@@ -46,6 +47,7 @@ pub fn generate(spec_json: &str, groups_json: &str, on: &dyn Fn(&str) -> bool) -
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
     shapes::box_fields(&mut file, &shapes::containers(&json))?;
     shapes::null_lists(&mut file)?;
+    constructors::add(&mut file, &json)?;
     accessors::add(&mut file, &integers.into_iter().collect())?;
     let model = model::Model::read(&json)?;
     // Every operation's token, whichever groups are on: the sandbox answers them all.

@@ -158,7 +158,7 @@ mod delivery {
 
     use crate::common::api::Api;
     use bunq_api::callbacks::{self, CallbackObject, Category, Listener, Notification, Receiver, SourceRanges};
-    use bunq_api::types::{NewDraftPayment, Pointer};
+    use bunq_api::types::{Amount, NewDraftPayment, NewDraftPaymentEntry, Pointer};
     use bunq_sandbox::{CallbackRetry, SandboxConfig};
     use serde_json::json;
     use std::time::Duration;
@@ -240,13 +240,9 @@ mod delivery {
         let (mut events, target) = listener().await;
         callbacks::subscribe_account(&context, account.id, &[(Category::DraftPayment, &target)]).await.unwrap();
 
-        let entry = serde_json::json!({
-            "entries": [{"amount": {"value": "1.00", "currency": "EUR"},
-                         "counterparty_alias": {"iban": "NL91ABNA0417164300", "display_name": "Elsewhere"},
-                         "description": "draft"}],
-            "number_of_required_accepts": 1,
-        });
-        let draft: NewDraftPayment = serde_json::from_value(entry).unwrap();
+        let to = Pointer::iban("NL91ABNA0417164300", "Elsewhere");
+        let entry = NewDraftPaymentEntry::new(Amount::new("1.00", "EUR"), to).with_description("draft");
+        let draft = NewDraftPayment::new(vec![entry], 1);
         let handle = context.me().unwrap().monetary_account(account.id);
         let id = handle.draft_payments().create(&draft).await.unwrap();
         let made = next(&mut events).await;

@@ -11,13 +11,7 @@ use common::raw::Raw;
 use serde_json::{Value, json};
 
 fn card() -> NewCardDebit {
-    serde_json::from_value(json!({
-        "name_on_card": "A SANDBOX USER",
-        "second_line": "bunq-api",
-        "product_type": "MASTERCARD_DEBIT",
-        "type": "MASTERCARD",
-    }))
-    .unwrap()
+    NewCardDebit::new("A SANDBOX USER", "MASTERCARD_DEBIT", "bunq-api", "MASTERCARD")
 }
 
 #[tokio::test]

@@ -164,11 +164,7 @@ mod flow {
         .unwrap();
         let alice_id = alice.user_id().unwrap();
         let first = common::first_account(&alice).await;
-        let pot = NewMonetaryAccountBank {
-            currency: Some("EUR".into()),
-            description: Some("pot".into()),
-            ..Default::default()
-        };
+        let pot = NewMonetaryAccountBank::new("EUR").with_description("pot");
         let second = alice.me().unwrap().monetary_account_banks().create(&pot).await.unwrap();
         common::fund(&alice, first.id, "50.00").await;
 

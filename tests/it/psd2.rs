@@ -77,13 +77,9 @@ async fn a_provider_logs_in_and_acts_through_oauth_for_a_consenting_user() {
     // It reads the user's accounts and drafts a payment on one of them.
     let accounts = acting.me().unwrap().monetary_account_banks().list().await.unwrap().items;
     let account = accounts.first().expect("the consenting user's account");
-    let draft: NewDraftPayment = serde_json::from_value(json!({
-        "entries": [{ "amount": { "value": "1.00", "currency": "EUR" },
-                      "counterparty_alias": { "iban": "NL91ABNA0417164300", "display_name": "Elsewhere" },
-                      "description": "drafted by a provider" }],
-        "number_of_required_accepts": 1,
-    }))
-    .unwrap();
+    let to = Pointer::iban("NL91ABNA0417164300", "Elsewhere");
+    let entry = NewDraftPaymentEntry::new(Amount::new("1.00", "EUR"), to).with_description("drafted by a provider");
+    let draft = NewDraftPayment::new(vec![entry], 1);
     let handle = acting.me().unwrap().monetary_account(account.id);
     let id = handle.draft_payments().create(&draft).await.expect("a draft payment");
     assert_eq!(handle.draft_payment(id).get().await.unwrap().status.as_deref(), Some("PENDING"));

@@ -305,7 +305,9 @@ async fn bad_bodies_are_refused_and_store_nothing() {
             json!({"bunqme_tab_entry": {"amount_inquired": {"value": "1.5.0", "currency": "EUR"}}}),
             "bunqme_tab_entry.amount_inquired.value",
         ),
-        (api.user_path("monetary-account-savings"), json!({"status": "OPEN"}), "status"),
+        (api.user_path("monetary-account-savings"), json!({"currency": "EUR", "status": "OPEN"}), "status"),
+        // bunq's SDK makes a savings account's create take its currency.
+        (api.user_path("monetary-account-savings"), json!({"description": "rainy day"}), "currency"),
         (
             api.account_path("payment"),
             payment("1.234", json!({"type": "EMAIL", "value": "sugardaddy@bunq.com"}), "x"),
@@ -318,6 +320,14 @@ async fn bad_bodies_are_refused_and_store_nothing() {
         ),
         (api.user_path("notification-filter-url"), json!({"notification_filters": "all"}), "notification_filters"),
         (api.account_path("draft-payment"), json!({"entries": "none", "number_of_required_accepts": 1}), "entries"),
+        // A draft's entry names its counterparty by a pointer, not by the label bunq answers with.
+        (
+            api.account_path("draft-payment"),
+            json!({"entries": [{"amount": {"value": "1.00", "currency": "EUR"},
+                "counterparty_alias": {"iban": "NL91ABNA0417164300", "display_name": "Elsewhere"}}],
+                "number_of_required_accepts": 1}),
+            "entries[0].counterparty_alias.type",
+        ),
     ];
     for (path, body, field) in cases {
         let answer = api.post(&path, body).await.expect(400);

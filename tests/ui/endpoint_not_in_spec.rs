@@ -1,5 +1,8 @@
 use bunq_api::ApiContext;
-use bunq_api::types::{Amount, CardId, MonetaryAccountId, NewPayment, PaymentId, Pointer, SchedulePaymentId, UserId};
+use bunq_api::types::{
+    Amount, CardId, MonetaryAccountId, NewDraftPayment, NewDraftPaymentEntry, NewMonetaryAccountSavings, NewPayment,
+    PaymentId, Pointer, SchedulePaymentId, UserId,
+};
 
 async fn calls(
     context: &ApiContext,
@@ -23,6 +26,10 @@ async fn calls(
     account.payment(payment).delete().await?;
     context.user(user).card(card).get().await?;
     account.schedule_payment(scheduled).get().await?;
+    // Create bodies are built from the fields bunq requires, the others chained.
+    let savings = NewMonetaryAccountSavings::new("EUR").with_description("rainy day");
+    let entry = NewDraftPaymentEntry::new(Amount::new("1.00", "EUR"), Pointer::email("sugardaddy@bunq.com"));
+    let _bodies = (savings, NewDraftPayment::new(vec![entry], 1));
     Ok(())
 }
 

@@ -17,8 +17,17 @@ pub fn run(path: &Path) -> Result<(), String> {
     }
     let groups_json = crate::root_text("spec/groups.json")?;
     let counts = crate::groups::check(&doc, &groups_json, &crate::root_text("Cargo.toml")?)?;
-    bunq_codegen::generate(&text, &groups_json, &|_| true)
+    let code = bunq_codegen::generate(&text, &groups_json, &|_| true)
         .map_err(|e| format!("{}: progenitor rejects it: {e}", path.display()))?;
+    let bodies = crate::bodies::problems(&code, &doc)?;
+    if !bodies.is_empty() {
+        return Err(format!(
+            "{}: {} create bod(ies) break the rule\n  {}",
+            path.display(),
+            bodies.len(),
+            bodies.join("\n  ")
+        ));
+    }
     let operations = operations(&doc).count();
     println!("{}: {operations} operations, all rules hold, progenitor accepts it", path.display());
     let counts: Vec<String> = counts.iter().map(|(group, n)| format!("{group} {n}")).collect();

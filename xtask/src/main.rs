@@ -11,6 +11,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bodies;
 mod check;
 mod diff;
 #[cfg(test)]

@@ -96,23 +96,14 @@ pub(crate) fn get_payment_batch(shared: &Shared, call: &Call) -> Result<Output, 
     Ok(Output::Json(wire::items("PaymentBatch", [payment_batch])))
 }
 
-/// A payment to make from a JSON entry of a draft or a schedule: `amount`, `counterparty_alias`
-/// (a pointer, or a label with an IBAN and a name) and `description`.
+/// A payment to make from a JSON entry of a draft or a schedule (its write shape, checked against
+/// the spec before): `amount`, `counterparty_alias` (a pointer) and `description`.
 pub(crate) fn order_of(entry: &Value, field: &str) -> Result<Order, Failure> {
     let amount: types::Amount = serde_json::from_value(entry.get("amount").cloned().unwrap_or_default())
         .map_err(|_| Failure::new(400, format!("{field}.amount is required.")))?;
-    let alias = entry.get("counterparty_alias").unwrap_or(&Value::Null);
-    let pointer = match (alias.get("type"), alias.get("iban").and_then(Value::as_str)) {
-        (Some(_), _) => serde_json::from_value::<types::Pointer>(alias.clone()).ok(),
-        (None, Some(iban)) => {
-            let name = alias.get("display_name").or(alias.get("name")).and_then(Value::as_str).unwrap_or_default();
-            Some(types::Pointer::iban(iban.to_owned(), name.to_owned()))
-        }
-        (None, None) => None,
-    };
-    let to = pointer.ok_or_else(|| {
-        Failure::new(400, format!("{field}.counterparty_alias needs a type and value, or an iban and a display_name."))
-    })?;
+    let alias = entry.get("counterparty_alias").cloned().unwrap_or_default();
+    let to: types::Pointer = serde_json::from_value(alias)
+        .map_err(|_| Failure::new(400, format!("{field}.counterparty_alias needs a type and a value.")))?;
     let text = |name: &str| entry.get(name).and_then(Value::as_str).map(str::to_owned);
     Ok(Order {
         amount: cents(&amount, &format!("{field}.amount"))?,

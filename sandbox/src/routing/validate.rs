@@ -212,10 +212,30 @@ mod tests {
         assert_eq!(check("NewPayment", amount(json!("1.00"))), Err("amount".into()));
         let batch = json!({"payments": [{"amount": {"value": "1.00", "currency": "EUR"}, "counterparty_alias": {"type": "EMAIL"}, "description": "x"}]});
         assert_eq!(check("NewPaymentBatch", batch), Err("payments[0].counterparty_alias.value".into()));
-        assert_eq!(check("NewMonetaryAccountSavings", json!({"status": "OPEN"})), Err("status".into()));
+        assert_eq!(
+            check("NewMonetaryAccountSavings", json!({"currency": "EUR", "status": "OPEN"})),
+            Err("status".into())
+        );
         assert_eq!(
             check("NewDraftPayment", json!({"entries": [], "number_of_required_accepts": 1.5})),
             Err("number_of_required_accepts".into())
+        );
+    }
+
+    #[test]
+    fn required_fields_and_write_shapes_are_the_spec_s() {
+        // bunq's SDK makes a savings account's create take its currency.
+        assert_eq!(check("NewMonetaryAccountSavings", json!({"description": "rainy day"})), Err("currency".into()));
+        let entry = |entry: Value| json!({"entries": [entry], "number_of_required_accepts": 1});
+        let to = json!({"type": "IBAN", "value": "NL91ABNA0417164300", "name": "Elsewhere"});
+        let amount = json!({"value": "1.00", "currency": "EUR"});
+        assert_eq!(check("NewDraftPayment", entry(json!({"amount": amount, "counterparty_alias": to}))), Ok(()));
+        assert_eq!(check("NewDraftPayment", entry(json!({"counterparty_alias": to}))), Err("entries[0].amount".into()));
+        // A draft's counterparty is a pointer, not the label bunq answers with.
+        let label = json!({"iban": "NL91ABNA0417164300", "display_name": "Elsewhere"});
+        assert_eq!(
+            check("NewDraftPayment", entry(json!({"amount": amount, "counterparty_alias": label}))),
+            Err("entries[0].counterparty_alias.type".into())
         );
     }
 

@@ -260,6 +260,7 @@ fn tokens(item: &impl ToTokens) -> String {
     let mut out = item.to_token_stream().to_string();
     // Spaces first (`: :` never occurs), then the trailing commas they hid.
     for (from, to) in [
+        ("impl :: ", "impl "),
         (" :: ", "::"),
         (":: ", "::"),
         (" ::", "::"),

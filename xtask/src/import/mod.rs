@@ -5,10 +5,12 @@
 //! of the segment before it); responses become the envelope bunq sends (`Response`: a list of
 //! one-key items named as on the wire, from spec/wire-facts.json; `Pagination` on listings; an
 //! `Id` item on creates; nothing on deletes); request bodies are split from what is read back
-//! (`New<Schema>` for creates, `<Schema>Update` with every field optional for updates); objects
-//! carry every field the wire carries (the document's plus those in the facts); ids get their own
-//! types; method names are `list_/get_/create_/update_/delete_` + the resource. spec/import.json
-//! holds only the exceptions, each with a `$why`. Same input, same bytes out.
+//! (`New<Schema>` for creates, requiring what the document and bunq's SDK's `create()` require;
+//! `<Schema>Update` with every field optional for updates; nested objects as their write shapes,
+//! see schemas/write.rs); objects carry every field the wire carries (the document's plus those
+//! in the facts); ids get their own types; method names are the resource after
+//! `list_/get_/create_/update_/delete_`. spec/import.json holds only the exceptions, each with a `$why`. Same input,
+//! same bytes out.
 
 mod naming;
 mod operations;
@@ -105,6 +107,13 @@ pub fn import(source_bytes: &[u8], config: &Input, facts: &Input) -> Result<Stri
         for param in &operation.params {
             builder.use_id(&param.id_type, param.kind);
         }
+    }
+    // What bunq's SDK makes each create give, by the body's schema (several creates may share one).
+    for operation in operations.iter().filter(|o| o.verb == naming::Verb::Create) {
+        let Some(body) = &operation.body else { continue };
+        let required = &facts.get("endpoints")[operation.facts_key().as_str()]["create_required"];
+        let fields = required.as_array().into_iter().flatten().filter_map(|f| Some(f.as_str()?.to_owned()));
+        builder.require_on_create(body, fields);
     }
     let mut paths = Map::new();
     for operation in &operations {

@@ -446,6 +446,12 @@ fn answer(
 }
 
 impl Operation {
+    /// The facts file's key for the operation's path: `user/{}/monetary-account/{}/payment`.
+    pub fn facts_key(&self) -> String {
+        let segments = self.wire_path.trim_start_matches('/').split('/');
+        segments.map(|s| if s.starts_with('{') { "{}" } else { s }).collect::<Vec<_>>().join("/")
+    }
+
     /// The operation as it goes into spec/bunq.json: (method, operation object).
     pub fn to_openapi(&self, builder: &mut Builder) -> Result<(&'static str, Value), String> {
         let mut parameters: Vec<Value> = self

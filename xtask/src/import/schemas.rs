@@ -8,6 +8,8 @@ use crate::json::{Pointer, merge_patch};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+mod write;
+
 /// Which request body a schema becomes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Body {
@@ -34,6 +36,14 @@ pub struct Builder<'a> {
     object_ids: BTreeMap<String, BTreeSet<String>>,
     /// Polymorphic types whose enum is defined.
     anchors: BTreeSet<String>,
+    /// Per bunq schema, the fields bunq's SDK makes a create give (spec/wire-facts.json).
+    create_required: BTreeMap<String, BTreeSet<String>>,
+    /// Request bodies being built (a write shape may contain itself).
+    writing: BTreeSet<String>,
+    /// Whether a schema's write shape differs from what is read back (see `write.rs`).
+    differs: BTreeMap<String, bool>,
+    /// Notes for the import's report.
+    notes: Vec<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -48,6 +58,10 @@ impl<'a> Builder<'a> {
             wire: BTreeMap::new(),
             object_ids: BTreeMap::new(),
             anchors: BTreeSet::new(),
+            create_required: BTreeMap::new(),
+            writing: BTreeSet::new(),
+            differs: BTreeMap::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -193,21 +207,67 @@ impl<'a> Builder<'a> {
     }
 
     /// A request body from bunq's schema `name`: `New<name>` or `<name>Update`, unless renamed.
+    /// A create body requires what bunq's document requires and what bunq's SDK makes a create give.
     pub fn request(&mut self, name: &str, form: Body, at: &Pointer) -> Result<String, String> {
-        let (source, source_at) = self.source_schema(name)?;
         let out_name = match (Exceptions::text(&self.exceptions.request_names, name, "name"), form) {
             (Some(named), _) => named.to_owned(),
             (None, Body::New) => format!("New{name}"),
             (None, Body::Update) => format!("{name}Update"),
         };
+        if !self.writing.insert(out_name.clone()) {
+            return Ok(out_name);
+        }
+        let (source, source_at) = self.source_schema(name)?;
         let mut schema = self.convert(&source, &source_at, Form::Request(form), &out_name, None)?;
-        if let Some(patch) = self.exceptions.requests.get(&out_name) {
-            merge_patch(&mut schema, &strip_comments(patch));
+        let patch = self.exceptions.requests.get(&out_name).map(strip_comments);
+        if let Some(patch) = &patch {
+            merge_patch(&mut schema, patch);
             self.collect_refs(&schema.clone());
         }
+        // An exception that lists `required` gives the whole list.
+        if form == Body::New && patch.as_ref().is_none_or(|p| p.get("required").is_none()) {
+            self.add_required_facts(&mut schema, name, &out_name);
+        }
+        self.writing.remove(&out_name);
         check_required(&schema, &out_name, at)?;
         self.define(&out_name, schema)?;
         Ok(out_name)
+    }
+
+    /// Notes that the create of bunq's schema `name` needs `fields` (bunq's SDK's facts).
+    pub fn require_on_create(&mut self, name: &str, fields: impl IntoIterator<Item = String>) {
+        self.create_required.entry(name.to_owned()).or_default().extend(fields);
+    }
+
+    /// Adds the fields bunq's SDK makes a create of `name` give to a body's `required`.
+    fn add_required_facts(&mut self, schema: &mut Value, name: &str, out_name: &str) {
+        let Some(fields) = self.create_required.get(name) else { return };
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let mut required: BTreeSet<String> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|f| Some(f.as_str()?.to_owned()))
+            .collect();
+        for field in fields {
+            if properties.is_some_and(|p| p.contains_key(field)) {
+                required.insert(field.clone());
+            } else {
+                self.notes.push(format!(
+                    "bunq's SDK requires `{field}` on a create of `{name}`; `{out_name}` has no such field"
+                ));
+            }
+        }
+        if let Some(map) = schema.as_object_mut()
+            && !required.is_empty()
+        {
+            let properties = map.remove("properties");
+            map.insert("required".into(), json!(required));
+            if let Some(properties) = properties {
+                map.insert("properties".into(), properties);
+            }
+        }
     }
 
     /// bunq's schema (with our correction merged in), or one we add, or one only the facts know.
@@ -229,6 +289,7 @@ impl<'a> Builder<'a> {
 
     /// Everything that is left: the wire objects, what they nest, ids, and the fixed schemas.
     pub fn finish(mut self, notes: &mut Vec<String>) -> Result<Map<String, Value>, String> {
+        notes.append(&mut self.notes);
         // Objects a client meets that no operation answers (callback payloads).
         for extra in self.exceptions.extra_schemas.keys() {
             self.wire.entry(extra.clone()).or_default();
@@ -252,7 +313,7 @@ impl<'a> Builder<'a> {
                 }
                 self.convert(&source, &at, Form::Response, &name, None)?
             } else {
-                self.property(&source, &at)?
+                self.property(&source, &at, Form::Response)?
             };
             self.out.insert(name, schema);
         }
@@ -416,7 +477,7 @@ impl<'a> Builder<'a> {
             let schema = match typed {
                 Some(id_type) => schema_ref(&id_type),
                 None => {
-                    let mut schema = self.property(prop, &prop_at)?;
+                    let mut schema = self.property(prop, &prop_at, form)?;
                     let described = prop.get("description").and_then(Value::as_str);
                     if text && let Some(values) = described.and_then(listed_values) {
                         schema["x-bunq-values"] = json!(values);
@@ -468,13 +529,19 @@ impl<'a> Builder<'a> {
         (self.ids.get(&id) == Some(&kind)).then_some(id)
     }
 
-    /// One property's schema, with bunq's prose and flags removed.
-    fn property(&mut self, prop: &Value, at: &Pointer) -> Result<Value, String> {
+    /// One property's schema, with bunq's prose and flags removed; in a request, objects are
+    /// their write shapes.
+    fn property(&mut self, prop: &Value, at: &Pointer, form: Form) -> Result<Value, String> {
         if let Some(reference) = prop.get("$ref") {
             let target = reference
                 .as_str()
                 .and_then(|r| r.strip_prefix(SCHEMAS))
                 .ok_or(format!("unsupported $ref {reference} at {at}"))?;
+            if form != Form::Response
+                && let Some(shape) = self.write_shape(target, at)?
+            {
+                return Ok(schema_ref(&shape));
+            }
             // A polymorphic type bunq's document has no schema for becomes the enum of its variants.
             let documented = self.upstream.pointer(&format!("/components/schemas/{target}")).is_some();
             if !documented
@@ -494,14 +561,18 @@ impl<'a> Builder<'a> {
             Some("number") => Ok(json!({ "type": "number", "format": "double" })),
             Some("array") => {
                 let items = prop.get("items").ok_or(format!("array without items at {at}"))?;
-                Ok(json!({ "type": "array", "items": self.property(items, &at.push("items"))? }))
+                Ok(json!({ "type": "array", "items": self.property(items, &at.push("items"), form)? }))
             }
             Some("object") => {
                 let mut properties = Map::new();
                 let props = prop.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
                 for (field, inner) in &props {
+                    let read_only = inner.get("readOnly").and_then(Value::as_bool) == Some(true);
+                    if form != Form::Response && read_only {
+                        continue;
+                    }
                     let inner_at = at.push("properties").push(field);
-                    properties.insert(field.clone(), self.property(inner, &inner_at)?);
+                    properties.insert(field.clone(), self.property(inner, &inner_at, form)?);
                 }
                 if properties.is_empty() {
                     Ok(json!({ "type": "object" }))
@@ -561,7 +632,7 @@ impl<'a> Builder<'a> {
 
 /// What a schema is built as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Form {
+pub(super) enum Form {
     Response,
     Request(Body),
 }
