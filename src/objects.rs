@@ -31,13 +31,6 @@ impl types::MonetaryAccountBank {
     }
 }
 
-impl types::Amount {
-    /// An amount in a currency, e.g. `Amount::new("0.10", "EUR")`.
-    pub fn new(value: impl Into<String>, currency: impl Into<String>) -> Self {
-        Self { value: value.into(), currency: currency.into() }
-    }
-}
-
 impl types::Pointer {
     /// An email alias.
     pub fn email(address: impl Into<String>) -> Self {

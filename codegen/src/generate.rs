@@ -5,6 +5,7 @@ mod decoders;
 mod envelopes;
 mod handles;
 mod shapes;
+mod values;
 
 use crate::{groups, model};
 use proc_macro2::TokenStream;
@@ -44,6 +45,7 @@ pub fn generate(spec_json: &str, groups_json: &str, on: &dyn Fn(&str) -> bool) -
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
     shapes::box_fields(&mut file, &shapes::containers(&json))?;
     shapes::null_lists(&mut file)?;
+    values::apply(&mut file, &json)?;
     let model = model::Model::read(&json)?;
     // Every operation's token, whichever groups are on: the sandbox answers them all.
     let (null_as_empty, auth) = (shapes::null_as_empty(), operation_auth(&whole));

@@ -19,14 +19,18 @@ pub fn containers(spec: &Value) -> BTreeSet<String> {
     schemas.filter(|(_, schema)| is_container(schema)).map(|(name, _)| name.clone()).collect()
 }
 
-/// The structs of progenitor's `types` module.
-fn structs(file: &mut syn::File) -> Result<impl Iterator<Item = &mut syn::ItemStruct>, String> {
+/// The items of progenitor's `types` module.
+pub(super) fn types(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, String> {
     let types = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut().map(|(_, items)| items),
         _ => None,
     });
-    let types = types.ok_or("progenitor's output has no `types` module")?;
-    Ok(types.iter_mut().filter_map(|item| match item {
+    Ok(types.ok_or("progenitor's output has no `types` module")?)
+}
+
+/// The structs of progenitor's `types` module.
+pub(super) fn structs(file: &mut syn::File) -> Result<impl Iterator<Item = &mut syn::ItemStruct>, String> {
+    Ok(types(file)?.iter_mut().filter_map(|item| match item {
         syn::Item::Struct(item) => Some(item),
         _ => None,
     }))
