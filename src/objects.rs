@@ -27,22 +27,22 @@ impl types::User {
 impl types::MonetaryAccountBank {
     /// The account's IBAN, from its aliases.
     pub fn iban(&self) -> Option<&str> {
-        self.alias.iter().find(|a| a.type_ == "IBAN").map(|a| a.value.as_str())
+        self.alias.iter().find(|a| a.type_ == types::PointerType::Iban).map(|a| a.value.as_str())
     }
 }
 
 impl types::Pointer {
     /// An email alias.
     pub fn email(address: impl Into<String>) -> Self {
-        Self { type_: "EMAIL".into(), value: address.into(), name: None }
+        Self { type_: types::PointerType::Email, value: address.into(), name: None }
     }
     /// A phone-number alias.
     pub fn phone_number(number: impl Into<String>) -> Self {
-        Self { type_: "PHONE_NUMBER".into(), value: number.into(), name: None }
+        Self { type_: types::PointerType::PhoneNumber, value: number.into(), name: None }
     }
     /// An IBAN alias; bunq requires the holder's name with it.
     pub fn iban(iban: impl Into<String>, name: impl Into<String>) -> Self {
-        Self { type_: "IBAN".into(), value: iban.into(), name: Some(name.into()) }
+        Self { type_: types::PointerType::Iban, value: iban.into(), name: Some(name.into()) }
     }
 }
 

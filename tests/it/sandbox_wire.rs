@@ -199,7 +199,7 @@ impl Ctx {
     async fn email(&self) -> String {
         let user = self.get(&format!("/v1/user/{}", self.user)).await.expect(200).decode::<types::UserResponse>();
         let types::User::UserPerson(person) = &user.response[0] else { panic!("a person") };
-        person.alias.iter().find(|a| a.type_ == "EMAIL").unwrap().value.clone()
+        person.alias.iter().find(|a| a.type_ == types::PointerType::Email).unwrap().value.clone()
     }
 }
 
@@ -275,7 +275,7 @@ async fn a_context_made_by_hand_lists_its_account_and_every_answer_is_signed() {
     assert_eq!(answer.header("content-type"), Some("application/json"));
     let listing = answer.decode::<types::MonetaryAccountBankListing>();
     let account = &listing.response[0].monetary_account_bank;
-    let iban = account.alias.iter().find(|a| a.type_ == "IBAN").unwrap();
+    let iban = account.alias.iter().find(|a| a.type_ == types::PointerType::Iban).unwrap();
     assert!(iban.value.starts_with("NL") && iban.value[4..].starts_with("BUNQ20"), "{}", iban.value);
     assert_eq!(account.status, Some(types::MonetaryAccountStatus::Active));
     assert_eq!(account.currency.as_deref(), Some("EUR"));
