@@ -9,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use bunq_api::keys::{PrivateKey, PublicKey};
 use bunq_api::types::*;
-use bunq_api::{ApiContext, ContextOptions, Created, Envelope, headers, signing};
+use bunq_api::{ApiContext, ContextOptions, Created, Decimal, Envelope, headers, signing};
 use bunq_sandbox::{Sandbox, SandboxConfig};
 use criterion::{BenchmarkId, Criterion, Throughput};
 use std::path::Path;
@@ -113,11 +113,10 @@ async fn wire(sandbox: &Sandbox, keys: &Keys) -> Wire {
         .unwrap()
         .id;
     for _ in 0..20 {
-        let funds =
-            NewRequestInquiry::new(Amount::new("500.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), "bench");
+        let funds = NewRequestInquiry::new(Amount::eur(500), Pointer::email("sugardaddy@bunq.com"), "bench");
         client.create_request_inquiry(&user, &account, &funds).await.unwrap();
     }
-    let pay = NewPayment::new(Amount::new("0.01", "EUR"), Pointer::email("sugardaddy@bunq.com"), "bench");
+    let pay = NewPayment::new(Amount::eur(Decimal::new(1, 2)), Pointer::email("sugardaddy@bunq.com"), "bench");
     let payment = client.create_payment(&user, &account, &pay).await.unwrap().into_inner().id().unwrap();
     // The bare client reads the tokens and keys from the saved context, as any other program could.
     let path = std::env::temp_dir().join(format!("bunq-api-bench-{}.json", std::process::id()));

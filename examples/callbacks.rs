@@ -10,6 +10,7 @@
 
 mod common;
 
+use bunq_api::Decimal;
 use bunq_api::callbacks::{self, CallbackObject, Category, Listener, Receiver, SourceRanges};
 use bunq_api::types::{Amount, NewPayment, NewRequestInquiry, Pointer};
 use common::{Failure, show, step};
@@ -45,9 +46,10 @@ async fn run() -> Result<(), Failure> {
         return Ok(());
     }
     step("paying 0.01 EUR to sugardaddy@bunq.com");
-    let funds = NewRequestInquiry::new(Amount::new("1.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), "funds");
+    let funds = NewRequestInquiry::new(Amount::eur(1), Pointer::email("sugardaddy@bunq.com"), "funds");
     account.request_inquiries().create(&funds).await?;
-    let payment = NewPayment::new(Amount::new("0.01", "EUR"), Pointer::email("sugardaddy@bunq.com"), "callback test");
+    let payment =
+        NewPayment::new(Amount::eur(Decimal::new(1, 2)), Pointer::email("sugardaddy@bunq.com"), "callback test");
     let payment_id = account.payments().create(&payment).await?;
     println!("    payment {payment_id}");
 

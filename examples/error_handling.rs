@@ -9,7 +9,7 @@
 mod common;
 
 use bunq_api::types::{Amount, NewPayment, Pointer};
-use bunq_api::with_request_id;
+use bunq_api::{Decimal, with_request_id};
 use common::{Failure, step};
 
 #[tokio::main]
@@ -27,7 +27,7 @@ async fn run() -> Result<(), Failure> {
         return Ok(());
     }
     step("paying more than the balance");
-    let too_much = NewPayment::new(Amount::new("1000000.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), "too much");
+    let too_much = NewPayment::new(Amount::eur(1000000), Pointer::email("sugardaddy@bunq.com"), "too much");
     match account.payments().create(&too_much).await {
         Err(error) if error.is_user_error() => {
             println!("    490, as expected: {:?}", error.descriptions());
@@ -57,7 +57,7 @@ async fn run() -> Result<(), Failure> {
 
     step("a payment whose connection drops before the answer");
     let request_id = bunq_api::headers::new_request_id();
-    let payment = NewPayment::new(Amount::new("0.01", "EUR"), Pointer::email("sugardaddy@bunq.com"), "maybe");
+    let payment = NewPayment::new(Amount::eur(Decimal::new(1, 2)), Pointer::email("sugardaddy@bunq.com"), "maybe");
     sandbox.faults().reset_connection(1);
     let outcome = with_request_id(&request_id, account.payments().create(&payment)).await;
     match outcome {

@@ -18,7 +18,7 @@
 
 use bunq_api::store::{self, ContextStore};
 use bunq_api::types::{Amount, NewPayment, NewRequestInquiry, Pointer};
-use bunq_api::{ApiContext, ContextOptions, Envelope, Environment, RetryPolicy};
+use bunq_api::{ApiContext, ContextOptions, Decimal, Envelope, Environment, RetryPolicy};
 use std::collections::BTreeMap;
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -391,8 +391,7 @@ mod worker {
         let client = context.client().clone();
         let account = client.list_monetary_account_banks(&user, None, None, None).await?.into_inner().into_first()?;
         if !production {
-            let funds =
-                NewRequestInquiry::new(Amount::new("5.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), "fleet");
+            let funds = NewRequestInquiry::new(Amount::eur(5), Pointer::email("sugardaddy@bunq.com"), "fleet");
             client.create_request_inquiry(&user, &account.id, &funds).await?;
         }
 
@@ -422,7 +421,7 @@ mod worker {
                                 .map_err(Into::into),
                             2 if !production => {
                                 let to = Pointer::email("sugardaddy@bunq.com");
-                                let payment = NewPayment::new(Amount::new("0.01", "EUR"), to, "fleet");
+                                let payment = NewPayment::new(Amount::eur(Decimal::new(1, 2)), to, "fleet");
                                 client.create_payment(&user, &account, &payment).await.map(drop).map_err(Into::into)
                             }
                             _ => client

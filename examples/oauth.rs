@@ -100,8 +100,7 @@ async fn run() -> Result<(), Failure> {
     let account = context.me()?.monetary_account(first.id);
 
     step("asking sugardaddy@bunq.com for 10.00 EUR (request-inquiries are allowed)");
-    let funds =
-        NewRequestInquiry::new(Amount::new("10.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), "OAuth funds");
+    let funds = NewRequestInquiry::new(Amount::eur(10), Pointer::email("sugardaddy@bunq.com"), "OAuth funds");
     let inquiry = account.request_inquiries().create(&funds).await?;
     println!(
         "    request {inquiry}: {}",
@@ -109,7 +108,7 @@ async fn run() -> Result<(), Failure> {
     );
 
     step("paying 1.00 EUR to sugardaddy@bunq.com (someone else: OAuth does not allow it)");
-    let payment = NewPayment::new(Amount::new("1.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), "OAuth payment");
+    let payment = NewPayment::new(Amount::eur(1), Pointer::email("sugardaddy@bunq.com"), "OAuth payment");
     match account.payments().create(&payment).await {
         Err(error) if error.is_forbidden() => println!("    refused as expected: {error}"),
         Err(error) => return Err(format!("refused, but not as OAuth's limit: {error}").into()),

@@ -11,6 +11,7 @@
 
 mod common;
 
+use bunq_api::Decimal;
 use bunq_api::types::{Amount, NewPayment, NewRequestInquiry, Pointer};
 use common::{Failure, show, step};
 use futures_util::StreamExt;
@@ -37,18 +38,17 @@ async fn run() -> Result<(), Failure> {
 
     if common::may_move_money(connection.context.environment()) {
         step("asking sugardaddy@bunq.com for 100.00 EUR");
-        let funds = NewRequestInquiry::new(
-            Amount::new("100.00", "EUR"),
-            Pointer::email("sugardaddy@bunq.com"),
-            "Quickstart funds",
-        );
+        let funds = NewRequestInquiry::new(Amount::eur(100), Pointer::email("sugardaddy@bunq.com"), "Quickstart funds");
         let inquiry_id = account.request_inquiries().create(&funds).await?;
         let inquiry = account.request_inquiry(inquiry_id).get().await?;
         println!("    request {inquiry_id}: {}", inquiry.status.as_deref().unwrap_or("?"));
 
         step("paying 12.50 EUR to sugardaddy@bunq.com");
-        let payment =
-            NewPayment::new(Amount::new("12.50", "EUR"), Pointer::email("sugardaddy@bunq.com"), "Quickstart payment");
+        let payment = NewPayment::new(
+            Amount::eur(Decimal::new(1250, 2)),
+            Pointer::email("sugardaddy@bunq.com"),
+            "Quickstart payment",
+        );
         let payment_id = account.payments().create(&payment).await?;
         println!("    payment {payment_id} created");
 

@@ -23,14 +23,11 @@ async fn run() -> Result<(), Failure> {
 
     if connection.sandbox.is_some() {
         step("embedded sandbox: making a few payments to stream");
-        let funds = NewRequestInquiry::new(Amount::new("50.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), "funds");
+        let funds = NewRequestInquiry::new(Amount::eur(50), Pointer::email("sugardaddy@bunq.com"), "funds");
         account.request_inquiries().create(&funds).await?;
         for i in 1..=5 {
-            let payment = NewPayment::new(
-                Amount::new(format!("{i}.00"), "EUR"),
-                Pointer::email("sugardaddy@bunq.com"),
-                format!("payment {i}"),
-            );
+            let payment =
+                NewPayment::new(Amount::eur(i), Pointer::email("sugardaddy@bunq.com"), format!("payment {i}"));
             account.payments().create(&payment).await?;
         }
     }

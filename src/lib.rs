@@ -20,6 +20,7 @@ pub mod documents {
     pub static WIRE_FACTS: &str = include_str!("../spec/wire-facts.json");
 }
 
+mod amount;
 pub mod callbacks;
 mod client;
 mod context;
@@ -29,6 +30,7 @@ pub mod oauth;
 mod objects;
 mod session;
 pub mod store;
+mod values;
 // Only for rustdoc's tests: the wrong calls that must not compile.
 #[cfg(doctest)]
 mod wrong_calls;
@@ -47,6 +49,7 @@ pub mod fuzzing {
     }
 }
 
+pub use amount::AmountError;
 pub use api::handles;
 pub use api::{Client, types};
 pub use bunq_protocol::{Environment, RetryPolicy, Secret};
@@ -68,4 +71,6 @@ pub use context::{ApiContext, ContextOptions};
 pub use envelope::{Created, Envelope, Listing};
 pub use error::{ApiError, Error, Result};
 pub use progenitor_client::ResponseValue;
+/// The decimal number of `types::Amount::new` and `types::Amount::decimal` (rust_decimal's).
+pub use rust_decimal::Decimal;
 pub use store::{ContextStore, FileStore, SharedLimiter, Slot, WhenStoreDown};

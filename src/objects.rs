@@ -17,24 +17,17 @@ impl types::User {
     }
 }
 
-impl types::Amount {
-    /// An amount in a currency, e.g. `Amount::new("0.10", "EUR")`.
-    pub fn new(value: impl Into<String>, currency: impl Into<String>) -> Self {
-        Self { value: value.into(), currency: currency.into() }
-    }
-}
-
 impl types::Pointer {
     /// An email alias.
     pub fn email(address: impl Into<String>) -> Self {
-        Self { type_: "EMAIL".into(), value: address.into(), name: None }
+        Self { type_: types::PointerType::Email, value: address.into(), name: None }
     }
     /// A phone-number alias.
     pub fn phone_number(number: impl Into<String>) -> Self {
-        Self { type_: "PHONE_NUMBER".into(), value: number.into(), name: None }
+        Self { type_: types::PointerType::PhoneNumber, value: number.into(), name: None }
     }
     /// An IBAN alias; bunq requires the holder's name with it.
     pub fn iban(iban: impl Into<String>, name: impl Into<String>) -> Self {
-        Self { type_: "IBAN".into(), value: iban.into(), name: Some(name.into()) }
+        Self { type_: types::PointerType::Iban, value: iban.into(), name: Some(name.into()) }
     }
 }

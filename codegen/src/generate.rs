@@ -7,6 +7,7 @@ mod decoders;
 mod envelopes;
 mod handles;
 mod shapes;
+mod values;
 
 use crate::{groups, model};
 use proc_macro2::TokenStream;
@@ -47,6 +48,7 @@ pub fn generate(spec_json: &str, groups_json: &str, on: &dyn Fn(&str) -> bool) -
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
     shapes::box_fields(&mut file, &shapes::containers(&json))?;
     shapes::null_lists(&mut file)?;
+    values::apply(&mut file, &json)?;
     constructors::add(&mut file, &json)?;
     accessors::add(&mut file, &integers.into_iter().collect())?;
     let model = model::Model::read(&json)?;

@@ -3,9 +3,9 @@
 
 use crate::common;
 
-use bunq_api::ContextOptions;
 use bunq_api::callbacks::{CallbackObject, Category, Notification, Receiver, Refused, SourceRanges};
 use bunq_api::types::*;
+use bunq_api::{ContextOptions, Decimal};
 use bunq_sandbox::SandboxConfig;
 use std::net::IpAddr;
 use std::path::Path;
@@ -26,7 +26,7 @@ fn payloads_read_into_typed_notifications() {
     assert_eq!(notification.target_url.as_deref(), Some("https://example.com/bunq/callbacks"));
     let CallbackObject::Payment(payment) = &notification.object else { panic!("{:?}", notification.object) };
     assert_eq!(payment.id, PaymentId(4471));
-    assert_eq!(payment.amount, Some(Amount::new("-7.40", "EUR")));
+    assert_eq!(payment.amount, Some(Amount::eur(Decimal::new(-740, 2))));
     assert_eq!(payment.description.as_deref(), Some("Koffie én taart"));
     assert_eq!((notification.object_id(), notification.monetary_account_id()), (Some(4471), Some(312)));
 
@@ -114,7 +114,7 @@ async fn a_callback_is_believed_only_as_read_back() {
         .replace("-7.40", "-700.00");
     let notification = Notification::parse(forged.as_bytes()).unwrap();
     let CallbackObject::Payment(read) = notification.read_back(&context).await.unwrap() else { panic!() };
-    assert_eq!((read.id, read.amount), (id, Some(Amount::new("-7.40", "EUR"))));
+    assert_eq!((read.id, read.amount), (id, Some(Amount::eur(Decimal::new(-740, 2)))));
 
     // A callback for an object that does not exist.
     let missing = forged.replace(&format!("\"id\": {}", *id), "\"id\": 987654");

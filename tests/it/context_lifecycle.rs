@@ -4,7 +4,7 @@
 use crate::common;
 
 use bunq_api::types::*;
-use bunq_api::{ApiContext, ContextOptions, Created, Envelope};
+use bunq_api::{ApiContext, ContextOptions, Created, Decimal, Envelope};
 use bunq_sandbox::SandboxConfig;
 use futures_util::StreamExt;
 
@@ -14,7 +14,7 @@ async fn create_save_restore_pay_and_page() {
     let context = common::context(&sandbox, ContextOptions::new()).await;
     let user = context.user_id().expect("the session names its user");
     let account = common::first_account(&context).await;
-    assert_eq!(account.status.as_deref(), Some("ACTIVE"));
+    assert_eq!(account.status, Some(MonetaryAccountStatus::Active));
     common::fund(&context, account.id, "500.00").await;
 
     let dir = common::temp_dir("lifecycle");
@@ -39,13 +39,13 @@ async fn create_save_restore_pay_and_page() {
     let payment_id = created.id().unwrap();
     let payment = client.get_payment(&user, &account.id, &payment_id).await.unwrap().into_inner().into_first().unwrap();
     assert_eq!(payment.id, payment_id);
-    assert_eq!(payment.amount, Some(Amount::new("-12.34", "EUR")));
+    assert_eq!(payment.amount, Some(Amount::eur(Decimal::new(-1234, 2))));
     assert_eq!(payment.description.as_deref(), Some("lunch"));
 
     let after = common::first_account(&restored).await;
-    assert_eq!(after.balance, Some(Amount::new("487.66", "EUR")));
+    assert_eq!(after.balance, Some(Amount::eur(Decimal::new(48766, 2))));
     let friend_after = common::first_account(&friend).await;
-    assert_eq!(friend_after.balance, Some(Amount::new("12.34", "EUR")), "both sides see the payment");
+    assert_eq!(friend_after.balance, Some(Amount::eur(Decimal::new(1234, 2))), "both sides see the payment");
 
     // 24 more payments, then page through all of them 10 at a time.
     for i in 0..24 {

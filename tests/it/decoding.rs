@@ -2,7 +2,7 @@
 //! bunq objects), including mixed listings, pagination, errors and fields bunq added later.
 
 use bunq_api::types::*;
-use bunq_api::{Created, Envelope, Listing};
+use bunq_api::{Created, Decimal, Envelope, Listing};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
@@ -24,7 +24,7 @@ fn payment_listing_with_pagination_and_unknown_fields() {
     let first = &payments[0];
     assert_eq!(first.id, PaymentId(108864));
     assert_eq!(first.monetary_account_id, Some(MonetaryAccountId(213)));
-    assert_eq!(first.amount, Some(Amount::new("-24.95", "EUR")));
+    assert_eq!(first.amount, Some(Amount::eur(Decimal::new(-2495, 2))));
     let geolocation = first.geolocation.as_ref().expect("geolocation");
     assert_eq!(geolocation.latitude, Some(52.387862883215), "fractional coordinates survive");
     assert_eq!(payments[1].description.as_deref(), Some("Salary"));
@@ -33,7 +33,7 @@ fn payment_listing_with_pagination_and_unknown_fields() {
 #[test]
 fn payment_read_and_create() {
     let payment = fixture::<PaymentResponse>("payment_read.json").into_first().unwrap();
-    assert_eq!(payment.type_.as_deref(), Some("IDEAL"));
+    assert_eq!(payment.type_, Some(PaymentType::Ideal));
     let counterparty = payment.counterparty_alias.expect("counterparty");
     assert_eq!(counterparty.display_name.as_deref(), Some("Boekhandel Voorbeeld"));
     let created: PaymentCreated = fixture("payment_created.json");
@@ -61,7 +61,7 @@ fn monetary_account_listing_mixes_types() {
     assert!(matches!(accounts[0], MonetaryAccount::MonetaryAccountBank(_)));
     assert!(matches!(accounts[1], MonetaryAccount::MonetaryAccountJoint(_)));
     let MonetaryAccount::MonetaryAccountSavings(savings) = &accounts[2] else { panic!("{:?}", accounts[2]) };
-    assert_eq!(savings.balance, Some(Amount::new("250.00", "EUR")));
+    assert_eq!(savings.balance, Some(Amount::eur(250)));
 }
 
 #[test]

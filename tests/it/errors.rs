@@ -7,7 +7,7 @@ use crate::common;
 
 use bunq_api::signing::SignatureError;
 use bunq_api::types::{ErrorResponse, NewPayment, Pointer};
-use bunq_api::{ApiContext, ContextOptions, Error, RetryPolicy};
+use bunq_api::{ApiContext, ContextOptions, Decimal, Error, RetryPolicy};
 use bunq_sandbox::SandboxConfig;
 use std::time::Duration;
 
@@ -52,8 +52,11 @@ async fn every_hook_failure_arrives_as_its_typed_value() {
 
     let account = common::first_account(&context).await;
     faults.reset_connection(1);
-    let payment =
-        NewPayment::new(bunq_api::types::Amount::new("0.01", "EUR"), Pointer::email("sugardaddy@bunq.com"), "lost");
+    let payment = NewPayment::new(
+        bunq_api::types::Amount::eur(Decimal::new(1, 2)),
+        Pointer::email("sugardaddy@bunq.com"),
+        "lost",
+    );
     let (_, error) = converted(client.create_payment(&user, &account.id, &payment).await);
     assert!(matches!(&error, Error::OutcomeUnknown { request_id, .. } if !request_id.is_empty()), "{error:?}");
 
@@ -85,7 +88,7 @@ mod messages {
     use crate::common;
 
     use bunq_api::types::*;
-    use bunq_api::{ApiContext, ContextOptions, Environment, RetryPolicy};
+    use bunq_api::{ApiContext, ContextOptions, Decimal, Environment, RetryPolicy};
     use bunq_sandbox::SandboxConfig;
     use std::error::Error as StdError;
     use std::time::Duration;
@@ -129,7 +132,7 @@ mod messages {
         let faults = sandbox.faults();
         let sugardaddy = || Pointer::email("sugardaddy@bunq.com");
 
-        let too_much = NewPayment::new(Amount::new("1000.00", "EUR"), sugardaddy(), "too much");
+        let too_much = NewPayment::new(Amount::eur(1000), sugardaddy(), "too much");
         let text = printed(account.payments().create(&too_much).await);
         check("bunq refuses (490)", &text, &["bunq refused the call with status 490", "response id"]);
 
@@ -155,7 +158,7 @@ mod messages {
         check("load balancer 503", &text, &["load balancer", "503", "Try again"]);
 
         faults.reset_connection(1);
-        let payment = NewPayment::new(Amount::new("0.01", "EUR"), sugardaddy(), "lost");
+        let payment = NewPayment::new(Amount::eur(Decimal::new(1, 2)), sugardaddy(), "lost");
         let text = printed(account.payments().create(&payment).await);
         check("write without an answer", &text, &["may or may not have been executed", "request id"]);
 

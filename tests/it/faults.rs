@@ -163,7 +163,7 @@ async fn writes_are_never_duplicated() {
         duplicated += copies - 1;
     }
     let balance = read(&context).await.unwrap().balance.unwrap();
-    assert_eq!(balance, Amount::new("93.00", "EUR"));
+    assert_eq!(balance, Amount::eur(93));
     println!("duplicated payments: {duplicated}");
     assert_eq!(duplicated, 0);
 }

@@ -7,7 +7,7 @@
 use crate::common;
 
 use bunq_api::types::*;
-use bunq_api::{ApiContext, ContextOptions, Envelope, Error, RetryPolicy};
+use bunq_api::{ApiContext, ContextOptions, Decimal, Envelope, Error, RetryPolicy};
 use bunq_sandbox::SandboxConfig;
 use std::process::Command;
 use std::time::Duration;
@@ -111,7 +111,7 @@ async fn a_write_whose_429_was_forged_after_it_ran_is_not_run_again() {
     assert!(error.is_outcome_unknown(), "{error}");
     assert!(error.to_string().contains("may or may not have been executed"), "{error}");
     let balance = common::first_account(&context).await.balance.unwrap();
-    assert_eq!(balance, Amount::new("7.50", "EUR"), "executed once");
+    assert_eq!(balance, Amount::eur(Decimal::new(750, 2)), "executed once");
 }
 
 /// Runs the quickstart against the standalone runner with `args`; its exit status and output.

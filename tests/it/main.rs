@@ -3,6 +3,7 @@
 
 mod common;
 
+mod amounts;
 mod callbacks;
 mod context_lifecycle;
 mod context_stores;
@@ -12,6 +13,7 @@ mod errors;
 mod faults;
 mod fleet;
 mod front_door;
+mod listed_values;
 mod oauth;
 mod pinning;
 mod psd2;

@@ -80,7 +80,7 @@ mod flow {
 
     use bunq_api::oauth::OAuthApp;
     use bunq_api::types::*;
-    use bunq_api::{ApiContext, Secret};
+    use bunq_api::{ApiContext, Decimal, Secret};
     use bunq_sandbox::Sandbox;
 
     const REDIRECT: &str = "https://app.example/bunq/back?from=bunq";
@@ -102,7 +102,7 @@ mod flow {
             let url = NewOauthCallbackUrl { url: REDIRECT.to_owned() };
             me.oauth_client(id).callback_urls().create(&url).await.expect("callback URL");
             let client = me.oauth_client(id).get().await.expect("the client");
-            assert_eq!(client.status.as_deref(), Some("ACTIVE"));
+            assert_eq!(client.status, Some(OauthClientStatus::Active));
             let urls: Vec<&str> = client.callback_url.iter().filter_map(|u| u.url.as_deref()).collect();
             assert_eq!(urls, [REDIRECT]);
             let (client_id, secret) = (client.client_id.unwrap(), client.secret.unwrap());
@@ -197,8 +197,8 @@ mod flow {
         let second_iban = accounts.iter().find(|a| a.id == second).and_then(|a| a.iban()).unwrap().to_owned();
         let own = common::payment("12.50", Pointer::iban(second_iban, "alice"), "to my pot");
         let payment = account.payments().create(&own).await.expect("a payment between own accounts");
-        assert_eq!(account.payment(payment).get().await.unwrap().amount, Some(Amount::new("-12.50", "EUR")));
-        let funds = NewRequestInquiry::new(Amount::new("5.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), "more");
+        assert_eq!(account.payment(payment).get().await.unwrap().amount, Some(Amount::eur(Decimal::new(-1250, 2))));
+        let funds = NewRequestInquiry::new(Amount::eur(5), Pointer::email("sugardaddy@bunq.com"), "more");
         account.request_inquiries().create(&funds).await.expect("request-inquiries are allowed");
 
         // Refused: a payment to someone else, and opening an account.
@@ -222,8 +222,8 @@ mod flow {
             .into_iter()
             .map(|a| (a.id, a.balance))
             .collect();
-        assert!(balances.contains(&(first.id, Some(Amount::new("42.50", "EUR")))), "{balances:?}");
-        assert!(balances.contains(&(second, Some(Amount::new("12.50", "EUR")))), "{balances:?}");
+        assert!(balances.contains(&(first.id, Some(Amount::eur(Decimal::new(4250, 2))))), "{balances:?}");
+        assert!(balances.contains(&(second, Some(Amount::eur(Decimal::new(1250, 2))))), "{balances:?}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -236,7 +236,7 @@ mod flow {
         assert_ne!(granted_by.id(), setup.developer.user_id().unwrap());
         let accounts = context.me().unwrap().monetary_account_banks().list().await.unwrap().items;
         assert_eq!(accounts.len(), 1);
-        assert_eq!(accounts[0].balance, Some(Amount::new("0.00", "EUR")));
+        assert_eq!(accounts[0].balance, Some(Amount::eur(0)));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

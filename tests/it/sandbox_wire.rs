@@ -199,7 +199,7 @@ impl Ctx {
     async fn email(&self) -> String {
         let user = self.get(&format!("/v1/user/{}", self.user)).await.expect(200).decode::<types::UserResponse>();
         let types::User::UserPerson(person) = &user.response[0] else { panic!("a person") };
-        person.alias.iter().find(|a| a.type_ == "EMAIL").unwrap().value.clone()
+        person.alias.iter().find(|a| a.type_ == types::PointerType::Email).unwrap().value.clone()
     }
 }
 
@@ -238,7 +238,7 @@ async fn context(sandbox: &Sandbox) -> Ctx {
         match item {
             types::SessionServerCreatedItem::Token(t) => session = Some(t.token),
             types::SessionServerCreatedItem::UserPerson(p) => {
-                assert_eq!(p.status.as_deref(), Some("ACTIVE"));
+                assert_eq!(p.status, Some(types::UserPersonStatus::Active));
                 assert!(p.session_timeout.unwrap() > 0);
                 let kinds: Vec<&str> = p.alias.iter().map(|a| a.type_.as_str()).collect();
                 assert_eq!(kinds, ["EMAIL", "PHONE_NUMBER", "IBAN"]);
@@ -275,9 +275,9 @@ async fn a_context_made_by_hand_lists_its_account_and_every_answer_is_signed() {
     assert_eq!(answer.header("content-type"), Some("application/json"));
     let listing = answer.decode::<types::MonetaryAccountBankListing>();
     let account = &listing.response[0].monetary_account_bank;
-    let iban = account.alias.iter().find(|a| a.type_ == "IBAN").unwrap();
+    let iban = account.alias.iter().find(|a| a.type_ == types::PointerType::Iban).unwrap();
     assert!(iban.value.starts_with("NL") && iban.value[4..].starts_with("BUNQ20"), "{}", iban.value);
-    assert_eq!(account.status.as_deref(), Some("ACTIVE"));
+    assert_eq!(account.status, Some(types::MonetaryAccountStatus::Active));
     assert_eq!(account.currency.as_deref(), Some("EUR"));
     assert!(listing.pagination.is_some());
     // Context reads.
@@ -502,7 +502,7 @@ async fn sugardaddy_funds_and_payments_move_money_on_both_sides() {
     assert_eq!(sent.amount.as_ref().unwrap().value, "-12.34");
     assert_eq!(sent.balance_after_mutation.as_ref().unwrap().value, "87.66");
     assert_eq!(sent.description.as_deref(), Some("lunch"));
-    assert_eq!(sent.sub_type.as_deref(), Some("PAYMENT"));
+    assert_eq!(sent.sub_type, Some(types::PaymentSubType::Payment));
     let created = sent.created.as_deref().unwrap();
     assert_eq!((created.len(), &created[10..11], &created[19..20]), (26, " ", "."), "{created}");
     let bob_iban = sent.counterparty_alias.as_ref().unwrap().iban.clone().unwrap();

@@ -15,7 +15,7 @@ async fn calls(
     // An account id where the user id goes.
     let account = context.user(account).monetary_account(account);
     let body = NewPayment {
-        amount: Amount::new("0.10", "EUR"),
+        amount: Amount::eur(1),
         counterparty_alias: Pointer::email("sugardaddy@bunq.com"),
         description: "coffee".to_owned(),
         allow_bunqto: None,

@@ -21,11 +21,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let first = me.monetary_account_banks().list().await?.items.into_iter().next().ok_or("no account")?;
     let account: MonetaryAccountId = first.id;
     let account = me.monetary_account(account);
-    let funds = NewRequestInquiry::new(Amount::new("20.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), "funds");
+    let funds = NewRequestInquiry::new(Amount::eur(20), Pointer::email("sugardaddy@bunq.com"), "funds");
     account.request_inquiries().create(&funds).await?;
     for i in 0..5 {
         let payment =
-            NewPayment::new(Amount::new("1.00", "EUR"), Pointer::email("sugardaddy@bunq.com"), format!("p{i}"));
+            NewPayment::new(Amount::eur(1), Pointer::email("sugardaddy@bunq.com"), format!("p{i}"));
         let id: PaymentId = account.payments().create(&payment).await?;
         println!("paid {id}");
     }

@@ -390,7 +390,7 @@ fn permitted(world: &World, granting: i64, call: &Call) -> Result<(), Failure> {
 
 /// A payment's counterparty must be one of the granting user's own accounts.
 fn own(world: &World, user: i64, to: &types::Pointer) -> Result<(), Failure> {
-    let is_own = world.bank.user(user).is_some_and(|u| match to.type_.to_ascii_uppercase().as_str() {
+    let is_own = world.bank.user(user).is_some_and(|u| match to.type_.as_str().to_ascii_uppercase().as_str() {
         "IBAN" => {
             let iban = money::normalize_iban(&to.value);
             world.bank.accounts_of(user).iter().any(|a| a.iban == iban)

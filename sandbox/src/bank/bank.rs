@@ -251,7 +251,7 @@ fn sugar_daddy() -> Party {
 }
 
 fn is_sugar_daddy(to: &Pointer) -> bool {
-    to.type_.eq_ignore_ascii_case("EMAIL") && to.value.trim().eq_ignore_ascii_case(SUGAR_DADDY_EMAIL)
+    to.type_.as_str().eq_ignore_ascii_case("EMAIL") && to.value.trim().eq_ignore_ascii_case(SUGAR_DADDY_EMAIL)
 }
 
 fn refused(message: impl Into<String>) -> BankError {
@@ -463,7 +463,7 @@ impl Bank {
 
     /// The sandbox user an email or phone pointer names.
     pub(crate) fn user_by_alias(&self, pointer: &Pointer) -> Option<i64> {
-        let kind = pointer.type_.to_ascii_uppercase();
+        let kind = pointer.type_.as_str().to_ascii_uppercase();
         if !matches!(kind.as_str(), "EMAIL" | "PHONE_NUMBER") {
             return None;
         }
@@ -472,7 +472,7 @@ impl Bank {
 
     /// Where a payment from `from` to `to` goes.
     fn target(&self, from: i64, to: &Pointer) -> Result<Target, BankError> {
-        let kind = to.type_.to_ascii_uppercase();
+        let kind = to.type_.as_str().to_ascii_uppercase();
         let target = match kind.as_str() {
             "EMAIL" if is_sugar_daddy(to) => Target::SugarDaddy,
             "EMAIL" if to.value.trim().eq_ignore_ascii_case(BRAVO_EMAIL) => {

@@ -28,7 +28,7 @@ pub(crate) fn create_schedule_payment(shared: &Shared, call: &Call) -> Result<Ou
     // Same format, so text order is time order; a date alone starts at midnight.
     let due = start.as_str() <= stamp.as_str();
     let counterparty = json!({
-        "iban": (order.to.type_ == "IBAN").then(|| order.to.value.clone()),
+        "iban": (order.to.type_ == bunq_api::types::PointerType::Iban).then(|| order.to.value.clone()),
         "display_name": order.to.name.clone().unwrap_or_default(),
     });
     let paid = if due {

@@ -47,12 +47,17 @@ pub async fn first_account(context: &ApiContext) -> MonetaryAccountBank {
 /// Asks sugardaddy for money (the sandbox accepts up to 500 EUR at once).
 pub async fn fund(context: &ApiContext, account: MonetaryAccountId, value: &str) {
     let user = context.user_id().unwrap();
-    let inquiry = NewRequestInquiry::new(Amount::new(value, "EUR"), Pointer::email("sugardaddy@bunq.com"), "funding");
+    let inquiry = NewRequestInquiry::new(eur(value), Pointer::email("sugardaddy@bunq.com"), "funding");
     context.client().create_request_inquiry(&user, &account, &inquiry).await.expect("request inquiry");
 }
 
+/// Euros from a value written as bunq writes it (`"12.50"`).
+pub fn eur(value: &str) -> Amount {
+    Amount::eur(value.parse::<bunq_api::Decimal>().expect("a decimal value"))
+}
+
 pub fn payment(value: &str, to: Pointer, description: &str) -> NewPayment {
-    NewPayment::new(Amount::new(value, "EUR"), to, description)
+    NewPayment::new(eur(value), to, description)
 }
 
 pub fn temp_dir(name: &str) -> PathBuf {

@@ -694,14 +694,29 @@ fn merge_properties(into: &mut Value, from: &Value, at: &Pointer) {
     }
 }
 
-/// The values a description lists for a string field (`Can be: ACTIVE, BLOCKED or CANCELLED`),
-/// a fact the sandbox checks request bodies against.
+/// The values a description lists for a string field (`Can be: ACTIVE, BLOCKED or CANCELLED`,
+/// `can be: EMAIL|PHONE_NUMBER|IBAN`, `Allowed values: MT940, CSV, PDF`), a fact the sandbox checks
+/// request bodies against and the client's enums are made of.
 fn listed_values(description: &str) -> Option<Vec<String>> {
-    let lead = ["options:", "Options:", "Can be:", "can be:", "Can be ", "can be ", "one of:"]
-        .iter()
-        .find_map(|lead| description.split_once(lead).map(|(_, rest)| rest))?;
+    let lead = [
+        "options:",
+        "Options:",
+        "Can be:",
+        "can be:",
+        "Can be ",
+        "can be ",
+        "one of:",
+        "one of ",
+        "Allowed values:",
+        "Possible choices are ",
+        "Possible values are ",
+        "either ",
+        "Either ",
+    ]
+    .iter()
+    .find_map(|lead| description.split_once(lead).map(|(_, rest)| rest))?;
     let mut values = Vec::new();
-    for word in lead.split([',', ' ']).filter(|w| !w.is_empty()) {
+    for word in lead.split([',', ' ', '|']).filter(|w| !w.is_empty()) {
         let word = word.trim_end_matches(['.', ';', ')']);
         if word == "or" || word == "and" {
             continue;
@@ -742,6 +757,19 @@ mod tests {
             listed_values("The schedule status, options: ACTIVE, FINISHED, CANCELLED."),
             Some(vec!["ACTIVE".into(), "FINISHED".into(), "CANCELLED".into()])
         );
+        assert_eq!(
+            listed_values("The alias type, can be: EMAIL|PHONE_NUMBER|IBAN."),
+            Some(vec!["EMAIL".into(), "PHONE_NUMBER".into(), "IBAN".into()])
+        );
+        assert_eq!(
+            listed_values("The format type of statement. Allowed values: MT940, CSV, PDF."),
+            Some(vec!["MT940".into(), "CSV".into(), "PDF".into()])
+        );
+        assert_eq!(
+            listed_values("The share type, either STANDARD or MUTUAL."),
+            Some(vec!["STANDARD".into(), "MUTUAL".into()])
+        );
+        assert_eq!(listed_values("Pay either a person or a company"), None);
         assert_eq!(listed_values("The type of the bunq.me Tab. Should be BUNQ_ME"), None);
         assert_eq!(listed_values("Can be anything you like"), None);
     }
