@@ -241,7 +241,7 @@ mod delivery {
         callbacks::subscribe_account(&context, account.id, &[(Category::DraftPayment, &target)]).await.unwrap();
 
         let to = Pointer::iban("NL91ABNA0417164300", "Elsewhere");
-        let entry = NewDraftPaymentEntry::new(Amount::new("1.00", "EUR"), to).with_description("draft");
+        let entry = NewDraftPaymentEntry::new(Amount::eur(1), to).with_description("draft");
         let draft = NewDraftPayment::new(vec![entry], 1);
         let handle = context.me().unwrap().monetary_account(account.id);
         let id = handle.draft_payments().create(&draft).await.unwrap();

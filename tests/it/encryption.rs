@@ -11,7 +11,7 @@ use common::raw::Raw;
 use serde_json::{Value, json};
 
 fn card() -> NewCardDebit {
-    NewCardDebit::new("A SANDBOX USER", "MASTERCARD_DEBIT", "bunq-api", "MASTERCARD")
+    NewCardDebit::new("A SANDBOX USER", "MASTERCARD_DEBIT", "bunq-api", "MASTERCARD".into())
 }
 
 #[tokio::test]

@@ -78,7 +78,7 @@ async fn a_provider_logs_in_and_acts_through_oauth_for_a_consenting_user() {
     let accounts = acting.me().unwrap().monetary_account_banks().list().await.unwrap().items;
     let account = accounts.first().expect("the consenting user's account");
     let to = Pointer::iban("NL91ABNA0417164300", "Elsewhere");
-    let entry = NewDraftPaymentEntry::new(Amount::new("1.00", "EUR"), to).with_description("drafted by a provider");
+    let entry = NewDraftPaymentEntry::new(Amount::eur(1), to).with_description("drafted by a provider");
     let draft = NewDraftPayment::new(vec![entry], 1);
     let handle = acting.me().unwrap().monetary_account(account.id);
     let id = handle.draft_payments().create(&draft).await.expect("a draft payment");

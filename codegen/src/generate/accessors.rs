@@ -3,7 +3,8 @@
 //!
 //! The rule, on progenitor's `types` as written:
 //! - a field is shared when every variant's struct has it with one type, or with one type that
-//!   some variants hold as `Option` (then the method answers an `Option`);
+//!   some variants hold as `Option` (then the method answers an `Option`); a field some variants
+//!   hold as a listed-value enum and the others as text answers that enum (it keeps any value);
 //! - the method answers what reading the field gives: a copy of an id, a number or a flag; `&str`
 //!   for a string, a slice for a list, a reference for anything else;
 //! - an account (`MonetaryAccount…`, as read) whose aliases are `Pointer`s has `iban()`: the value of its
@@ -54,11 +55,12 @@ fn impls(items: &[syn::Item], copy: &BTreeSet<String>) -> TokenStream {
             _ => None,
         })
         .collect();
+    let listed = listed_enums(items);
     let mut out = TokenStream::new();
     for item in items {
         let syn::Item::Enum(item) = item else { continue };
         let Some(variants) = variants(item, &structs) else { continue };
-        out.extend(enum_accessors(&item.ident, &variants, copy));
+        out.extend(enum_accessors(&item.ident, &variants, copy, &listed));
     }
     for (name, item) in &structs {
         if let Some(field) = iban_alias(name, item) {
@@ -75,6 +77,22 @@ fn impls(items: &[syn::Item], copy: &BTreeSet<String>) -> TokenStream {
         }
     }
     out
+}
+
+/// The names of the listed-value enums (`listed_values!` invocations, see values.rs).
+fn listed_enums(items: &[syn::Item]) -> BTreeSet<String> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "listed_values") => {
+                m.mac.tokens.clone().into_iter().find_map(|token| match token {
+                    proc_macro2::TokenTree::Ident(ident) => Some(ident.to_string()),
+                    _ => None,
+                })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The variants of an enum that holds one object per variant: (variant, its struct); `None` for
@@ -166,30 +184,55 @@ fn enum_accessors(
     ident: &syn::Ident,
     variants: &[(syn::Ident, &syn::ItemStruct)],
     copy: &BTreeSet<String>,
+    listed: &BTreeSet<String>,
 ) -> TokenStream {
     let (first, rest) = variants.split_first().expect("an enum of objects has variants");
     let mut methods = Vec::new();
     let mut shared = Vec::new();
     'fields: for field in first.1.fields.iter() {
         let Some(name) = &field.ident else { continue };
-        let base = shape(&field.ty, copy);
-        let key = |s: &Shape| s.inner.to_token_stream().to_string();
-        let mut optional = base.optional;
-        let mut shapes = vec![base];
+        let mut shapes = vec![shape(&field.ty, copy)];
         for (_, other) in rest {
             let Some(theirs) = other.fields.iter().find(|f| f.ident.as_ref() == Some(name)) else { continue 'fields };
-            let theirs = shape(&theirs.ty, copy);
-            if key(&theirs) != key(&base) {
-                continue 'fields;
-            }
-            optional |= theirs.optional;
-            shapes.push(theirs);
+            shapes.push(shape(&theirs.ty, copy));
         }
-        let answer = answer_type(&base, optional);
-        let arms = variants.iter().zip(&shapes).map(|((variant, _), shape)| {
-            let read = read_field(name, shape, optional);
-            quote!(Self::#variant(v) => #read,)
-        });
+        let optional = shapes.iter().any(|s| s.optional);
+        let key = |s: &Shape| s.inner.to_token_stream().to_string().replace(' ', "");
+        let kinds: BTreeSet<String> = shapes.iter().map(key).collect();
+        let (answer, arms): (TokenStream, Vec<TokenStream>) = match kinds.len() {
+            1 => {
+                let arms = variants.iter().zip(&shapes).map(|((variant, _), shape)| {
+                    let read = read_field(name, shape, optional);
+                    quote!(Self::#variant(v) => #read,)
+                });
+                (answer_type(&shapes[0], optional), arms.collect())
+            }
+            // Some kinds list the values and some do not: the listed enum, which keeps any value.
+            2 => {
+                let Some(listed_name) = kinds.iter().find(|k| listed.contains(k.as_str())) else { continue 'fields };
+                if !kinds.contains("::std::string::String") {
+                    continue 'fields;
+                }
+                let listed_type = format_ident!("{listed_name}");
+                let arms = variants.iter().zip(&shapes).map(|((variant, _), shape)| {
+                    let read = match (key(shape) == "::std::string::String", shape.optional) {
+                        (false, _) => quote!(v.#name.clone()),
+                        (true, true) => quote!(v.#name.as_deref().map(#listed_type::from)),
+                        (true, false) => quote!(#listed_type::from(v.#name.as_str())),
+                    };
+                    match optional && !shape.optional {
+                        true => quote!(Self::#variant(v) => ::std::option::Option::Some(#read),),
+                        false => quote!(Self::#variant(v) => #read,),
+                    }
+                });
+                let answer = match optional {
+                    true => quote!(::std::option::Option<#listed_type>),
+                    false => quote!(#listed_type),
+                };
+                (answer, arms.collect())
+            }
+            _ => continue 'fields,
+        };
         let doc = format!(" The `{name}` of the {}, whichever kind it is.", words(&ident.to_string()));
         methods.push(quote! {
             #[doc = #doc]
