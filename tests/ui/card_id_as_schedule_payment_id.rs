@@ -28,7 +28,7 @@ async fn calls(
     account.schedule_payment(card).get().await?;
     // Create bodies are built from the fields bunq requires, the others chained.
     let savings = NewMonetaryAccountSavings::new("EUR").with_description("rainy day");
-    let entry = NewDraftPaymentEntry::new(Amount::new("1.00", "EUR"), Pointer::email("sugardaddy@bunq.com"));
+    let entry = NewDraftPaymentEntry::new(Amount::eur(1), Pointer::email("sugardaddy@bunq.com"));
     let _bodies = (savings, NewDraftPayment::new(vec![entry], 1));
     Ok(())
 }

@@ -14,7 +14,7 @@ async fn calls(
 ) -> bunq_api::Result<()> {
     let account = context.user(user).monetary_account(account);
     let body = NewPayment {
-        amount: Amount::new("0.10", "EUR"),
+        amount: Amount::eur(1),
         counterparty_alias: Pointer::email("sugardaddy@bunq.com"),
         description: "coffee".to_owned(),
         allow_bunqto: None,

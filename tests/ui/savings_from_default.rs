@@ -14,7 +14,7 @@ async fn calls(
 ) -> bunq_api::Result<()> {
     let account = context.user(user).monetary_account(account);
     let body = NewPayment {
-        amount: Amount::new("0.10", "EUR"),
+        amount: Amount::eur(1),
         counterparty_alias: Pointer::email("sugardaddy@bunq.com"),
         description: "coffee".to_owned(),
         allow_bunqto: None,
@@ -28,7 +28,7 @@ async fn calls(
     // Create bodies are built from the fields bunq requires, the others chained.
     // bunq needs a currency: a savings account body has no `Default` to leave it out with.
     let savings = NewMonetaryAccountSavings::default().with_description("rainy day");
-    let entry = NewDraftPaymentEntry::new(Amount::new("1.00", "EUR"), Pointer::email("sugardaddy@bunq.com"));
+    let entry = NewDraftPaymentEntry::new(Amount::eur(1), Pointer::email("sugardaddy@bunq.com"));
     let _bodies = (savings, NewDraftPayment::new(vec![entry], 1));
     Ok(())
 }
