@@ -2,7 +2,9 @@
 
 mod callbacks;
 mod decoders;
+mod doc_pass;
 mod envelopes;
+mod facts;
 mod handles;
 mod shapes;
 
@@ -10,8 +12,14 @@ use crate::{groups, model};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The generated client for a spec, as formatted Rust source: core and the groups `on` accepts.
-pub fn generate(spec_json: &str, groups_json: &str, on: &dyn Fn(&str) -> bool) -> Result<String, String> {
+/// The generated client for a spec, as formatted Rust source: core and the groups `on` accepts,
+/// with the handwritten docs of spec/docs.md (`docs_md`) and docs by rule on every type and field.
+pub fn generate(
+    spec_json: &str,
+    groups_json: &str,
+    docs_md: &str,
+    on: &dyn Fn(&str) -> bool,
+) -> Result<String, String> {
     let whole: serde_json::Value = serde_json::from_str(spec_json).map_err(|e| format!("not JSON: {e}"))?;
     let mut json = whole.clone();
     groups::prune(&mut json, &groups::Groups::read(groups_json)?, on)?;
@@ -45,6 +53,8 @@ pub fn generate(spec_json: &str, groups_json: &str, on: &dyn Fn(&str) -> bool) -
     shapes::box_fields(&mut file, &shapes::containers(&json))?;
     shapes::null_lists(&mut file)?;
     let model = model::Model::read(&json)?;
+    let handwritten = crate::docs::Handwritten::parse(docs_md)?;
+    doc_pass::document(&mut file, &facts::Facts::read(&json, &model, &handwritten)?)?;
     // Every operation's token, whichever groups are on: the sandbox answers them all.
     let (null_as_empty, auth) = (shapes::null_as_empty(), operation_auth(&whole));
     let (envelopes, handles) = (envelopes::generate(&model), handles::generate(&model)?);
@@ -65,6 +75,13 @@ pub fn generate(spec_json: &str, groups_json: &str, on: &dyn Fn(&str) -> bool) -
     code.push_str(&prettyplease::unparse(&file));
     code.push_str(&prettyplease::unparse(&ours));
     Ok(code)
+}
+
+/// The public items of generated code whose doc says no more than their name (see
+/// `cargo xtask docs check`, which counts the same of the built crate).
+pub fn undocumented(code: &str) -> Result<Vec<String>, String> {
+    let file: syn::File = syn::parse_str(code).map_err(|e| format!("not Rust: {e}"))?;
+    Ok(doc_pass::undocumented(&file))
 }
 
 /// Names of the id types: (bare integers, UUID strings).

@@ -17,7 +17,7 @@ pub fn run(path: &Path) -> Result<(), String> {
     }
     let groups_json = crate::root_text("spec/groups.json")?;
     let counts = crate::groups::check(&doc, &groups_json, &crate::root_text("Cargo.toml")?)?;
-    bunq_codegen::generate(&text, &groups_json, &|_| true)
+    bunq_codegen::generate(&text, &groups_json, &crate::root_text("spec/docs.md")?, &|_| true)
         .map_err(|e| format!("{}: progenitor rejects it: {e}", path.display()))?;
     let operations = operations(&doc).count();
     println!("{}: {operations} operations, all rules hold, progenitor accepts it", path.display());
