@@ -45,6 +45,62 @@ pub fn document(file: &mut syn::File, facts: &Facts) -> Result<(), String> {
     Ok(())
 }
 
+/// Ends the doc of every operation method of the `handles` module (a doc naming its HTTP method
+/// and path) with what it answers, read from its return type.
+pub fn answers(file: &mut syn::File) {
+    let handles = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "handles" => module.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    });
+    let blocks = handles.into_iter().flatten().filter_map(|item| match item {
+        syn::Item::Impl(block) if block.trait_.is_none() => Some(block),
+        _ => None,
+    });
+    for method in blocks.flat_map(|block| block.items.iter_mut()) {
+        let syn::ImplItem::Fn(method) = method else { continue };
+        let is_operation =
+            ["GET", "POST", "PUT", "DELETE"].iter().any(|m| doc_text(&method.attrs).contains(&format!("`{m} /")));
+        let syn::ReturnType::Type(_, ty) = &method.sig.output else { continue };
+        let Some(answer) = is_operation.then(|| answer(ty)).flatten() else { continue };
+        let line = format!(" Answers {answer}.");
+        let position = method.attrs.iter().rposition(|a| a.path().is_ident("doc")).map_or(0, |i| i + 1);
+        method.attrs.insert(position, syn::parse_quote!(#[doc = ""]));
+        method.attrs.insert(position + 1, syn::parse_quote!(#[doc = #line]));
+    }
+}
+
+/// What a method returning `ty` answers, in words: `crate::Result<types::Payment>` → `Payment`, linked.
+fn answer(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let Some(syn::GenericArgument::Type(inner)) = args.args.iter().find(|a| matches!(a, syn::GenericArgument::Type(_)))
+    else {
+        return None;
+    };
+    let link = |ty: &syn::Type| {
+        let name = last_ident(ty)?;
+        let text = quote::ToTokens::to_token_stream(ty).to_string().replace(' ', "");
+        text.starts_with("types::").then(|| format!("[`{name}`]({text})"))
+    };
+    match (last.ident.to_string().as_str(), inner) {
+        ("Result", syn::Type::Tuple(t)) if t.elems.is_empty() => Some("`()` once bunq accepted it".to_owned()),
+        ("Result", syn::Type::Path(p)) if p.path.segments.last().is_some_and(|s| s.ident == "Vec") => {
+            let item = match &p.path.segments.last()?.arguments {
+                syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+                    syn::GenericArgument::Type(t) => t,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            // `Vec<u8>`: a file, which the doc says already.
+            link(item).map(|item| format!("every {item} bunq gave back"))
+        }
+        ("Result", other) => link(other),
+        _ => None,
+    }
+}
+
 /// Replaces a doc that says no more than `name` with `doc()`, one `#[doc]` per line.
 fn set_doc(attrs: &mut Vec<syn::Attribute>, name: &str, doc: impl FnOnce() -> Option<String>) {
     if says_more(&doc_text(attrs), name) {
@@ -199,6 +255,20 @@ mod tests {
             undocumented(&file),
             ["types::NewPayment", "types::NewPayment::description", "types::Kind::B", "types::NewPayment::new"]
         );
+    }
+
+    #[test]
+    fn says_what_an_operation_answers() {
+        let words = |ty: syn::Type| answer(&ty);
+        assert_eq!(
+            words(syn::parse_quote!(crate::Result<types::Payment>)).as_deref(),
+            Some("[`Payment`](types::Payment)")
+        );
+        assert_eq!(words(syn::parse_quote!(crate::Result<()>)).as_deref(), Some("`()` once bunq accepted it"));
+        assert_eq!(words(syn::parse_quote!(crate::Result<Vec<u8>>)), None);
+        let every = words(syn::parse_quote!(crate::Result<Vec<types::Card>>));
+        assert_eq!(every.as_deref(), Some("every [`Card`](types::Card) bunq gave back"));
+        assert_eq!(words(syn::parse_quote!(MonetaryAccountPayments<'a>)), None);
     }
 
     #[test]
