@@ -65,6 +65,32 @@ pub fn undocumented(doc: &Value) -> Result<Vec<String>, String> {
             owned.extend(block.get("items").and_then(Value::as_array).into_iter().flatten().map(id_key));
         }
     }
+    // Fields and variants have no path of their own: theirs is their parent's and their name.
+    let mut parent = std::collections::BTreeMap::new();
+    for (id, item) in index {
+        let inner = item.get("inner");
+        let children = [
+            inner.and_then(|i| i.pointer("/struct/kind/plain/fields")),
+            inner.and_then(|i| i.pointer("/enum/variants")),
+            inner.and_then(|i| i.pointer("/variant/kind/struct/fields")),
+        ];
+        for child in children.into_iter().flatten().filter_map(Value::as_array).flatten() {
+            parent.insert(id_key(child), id.clone());
+        }
+    }
+    let path_of = |id: &str, name: &str| -> String {
+        match parent.get(id) {
+            Some(owner) => {
+                let owner_name = index[owner].get("name").and_then(Value::as_str).unwrap_or_default();
+                let owner_path = match parent.get(owner) {
+                    Some(grand) => format!("{}::{owner_name}", path_of(doc, grand, "")),
+                    None => path_of(doc, owner, owner_name),
+                };
+                format!("{owner_path}::{name}")
+            }
+            None => path_of(doc, id, name),
+        }
+    };
     let mut missing = Vec::new();
     for (id, item) in index {
         if item.get("crate_id") != Some(&local) || skipped.contains(id) {
@@ -78,7 +104,7 @@ pub fn undocumented(doc: &Value) -> Result<Vec<String>, String> {
             continue;
         }
         if !says_more(item.get("docs").and_then(Value::as_str).unwrap_or_default(), name) {
-            missing.push(path_of(doc, id, name));
+            missing.push(path_of(id, name));
         }
     }
     missing.sort();
@@ -124,7 +150,7 @@ mod tests {
                 "0": {"crate_id": 0, "name": "demo", "visibility": "public", "docs": "A demo.",
                       "inner": {"module": {"items": [1]}}},
                 "1": {"crate_id": 0, "name": "Payment", "visibility": "public", "docs": struct_doc,
-                      "inner": {"struct": {"impls": [4]}}},
+                      "inner": {"struct": {"kind": {"plain": {"fields": [2, 3, 6]}}, "impls": [4]}}},
                 "2": {"crate_id": 0, "name": "amount", "visibility": "public", "docs": "Money, as a decimal string.",
                       "inner": {"struct_field": {}}},
                 "3": {"crate_id": 0, "name": "created", "visibility": "public", "docs": "`created`",
@@ -145,9 +171,9 @@ mod tests {
     #[test]
     fn counts_missing_and_name_only_docs() {
         let missing = undocumented(&crate_json("`Payment`")).unwrap();
-        assert_eq!(missing, vec!["created (item 3)".to_owned(), "demo::Payment".to_owned()]);
+        assert_eq!(missing, vec!["demo::Payment".to_owned(), "demo::Payment::created".to_owned()]);
         let missing = undocumented(&crate_json("A payment bunq made or received.")).unwrap();
-        assert_eq!(missing, vec!["created (item 3)".to_owned()]);
+        assert_eq!(missing, vec!["demo::Payment::created".to_owned()]);
     }
 
     /// The generator's own check, on the client of every group: what rustdoc would count, before

@@ -136,7 +136,7 @@ impl<'s> Facts<'s> {
         }
         let writable = self.writable.get(schema);
         if writable.is_some_and(|keys| !keys.contains(key)) {
-            text.push_str(" Read-only: bunq sets it; no create or update sends it.");
+            text.push_str(" Read-only: bunq sets it, no create or update sends it.");
         }
         if crate::model::field_name(key) != key {
             text.push_str(&format!(" On the wire: `{key}`."));
@@ -269,12 +269,29 @@ fn words(key: &str, prop: &Value) -> String {
         Some("string") if key.ends_with("_date") || key.starts_with("date_") => {
             "Text: a date, `YYYY-MM-DD`.".to_owned()
         }
-        Some("string") => "Text.".to_owned(),
+        Some("string") => match code(key) {
+            Some(code) => format!("Text: {code}."),
+            None => "Text.".to_owned(),
+        },
         Some("integer") => "A whole number.".to_owned(),
         Some("number") => "A number.".to_owned(),
         Some("boolean") => "`true` or `false`.".to_owned(),
         Some("object") => "A JSON object.".to_owned(),
         _ => "Any JSON value: the spec does not say which.".to_owned(),
+    }
+}
+
+/// The standard code a text field holds, by its name (as bunq's recorded objects write them).
+fn code(key: &str) -> Option<&'static str> {
+    match key {
+        "currency" => Some("an ISO 4217 currency code, like `EUR`"),
+        "country" | "nationality" | "country_of_birth" | "country_iban" => {
+            Some("an ISO 3166-1 alpha-2 country code, like `NL`")
+        }
+        "language" | "region" => Some("a language and a country code joined by `_`, like `en_US`"),
+        "iban" => Some("an IBAN"),
+        "uuid" | "public_uuid" => Some("a UUID"),
+        _ => None,
     }
 }
 
@@ -342,6 +359,7 @@ mod tests {
         let status = facts.field_doc("Payment", "status").unwrap();
         assert!(status.contains("One of `PENDING` and `DONE`.") && !status.contains("Required"), "{status}");
         assert!(facts.field_doc("Payment", "type").unwrap().contains("On the wire: `type`."));
+        assert_eq!(words("currency", &json!({"type": "string"})), "Text: an ISO 4217 currency code, like `EUR`.");
         assert!(facts.field_doc("NewPayment", "amount").unwrap().ends_with("Required."));
         assert!(facts.field_doc("NewPayment", "status").unwrap().ends_with("Optional."));
         assert_eq!(facts.property("Payment", "type_"), Some("type"));
