@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 fn main() {
     println!("cargo:rerun-if-changed=spec/bunq.json");
     println!("cargo:rerun-if-changed=spec/groups.json");
+    println!("cargo:rerun-if-changed=spec/docs.md");
     println!("cargo:rerun-if-changed=build.rs");
     // Read at run time: a build script compiled for one copy of the package (e.g. by
     // `cargo package`) must not read another copy's spec.
@@ -20,8 +21,8 @@ fn main() {
         |group: &str| std::env::var_os(format!("CARGO_FEATURE_{}", group.to_uppercase().replace('-', "_"))).is_some();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("codegen.rs");
     let result = read("spec/bunq.json")
-        .and_then(|spec| Ok((spec, read("spec/groups.json")?)))
-        .and_then(|(spec, groups)| bunq_codegen::generate(&spec, &groups, &on))
+        .and_then(|spec| Ok((spec, read("spec/groups.json")?, read("spec/docs.md")?)))
+        .and_then(|(spec, groups, docs)| bunq_codegen::generate(&spec, &groups, &docs, &on))
         .and_then(|code| std::fs::write(&out, code).map_err(|e| format!("cannot write {}: {e}", out.display())));
     if let Err(problem) = result {
         eprintln!("error: spec/bunq.json cannot be turned into a client: {problem}");

@@ -9,6 +9,7 @@
 //! `generate` (progenitor and the code generators) the crate is that model, the groups and the
 //! word rules, which is what bunq-sandbox routes and answers by.
 
+pub mod docs;
 pub mod groups;
 pub mod model;
 pub mod words;
@@ -16,4 +17,4 @@ pub mod words;
 #[cfg(feature = "generate")]
 mod generate;
 #[cfg(feature = "generate")]
-pub use generate::generate;
+pub use generate::{generate, undocumented};

@@ -36,7 +36,7 @@ pub enum Category {
     Share,
     /// SOFORT payments.
     Sofort,
-    /// Support.
+    /// Messages of a support conversation with bunq.
     Support,
     /// Tab results.
     TabResult,

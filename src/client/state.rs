@@ -20,7 +20,7 @@ pub enum TokenKind {
 /// Per-request settings, fixed when the context is built.
 #[derive(Clone, Debug)]
 pub struct RequestSettings {
-    /// `User-Agent`.
+    /// The `User-Agent` header of every request.
     pub user_agent: String,
     /// `X-Bunq-Language`, e.g. `en_US`.
     pub language: String,

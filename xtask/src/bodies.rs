@@ -87,7 +87,7 @@ mod tests {
     fn every_create_body_with_required_fields_has_a_constructor_and_no_default() {
         let spec_text = include_str!("../../spec/bunq.json");
         let groups = include_str!("../../spec/groups.json");
-        let code = bunq_codegen::generate(spec_text, groups, &|_| true).unwrap();
+        let code = bunq_codegen::generate(spec_text, groups, include_str!("../../spec/docs.md"), &|_| true).unwrap();
         let spec: Value = serde_json::from_str(spec_text).unwrap();
         assert_eq!(problems(&code, &spec).unwrap(), Vec::<String>::new());
         // Bodies with required fields there are, beyond the two the crate once wrote by hand.

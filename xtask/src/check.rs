@@ -17,7 +17,7 @@ pub fn run(path: &Path) -> Result<(), String> {
     }
     let groups_json = crate::root_text("spec/groups.json")?;
     let counts = crate::groups::check(&doc, &groups_json, &crate::root_text("Cargo.toml")?)?;
-    let code = bunq_codegen::generate(&text, &groups_json, &|_| true)
+    let code = bunq_codegen::generate(&text, &groups_json, &crate::root_text("spec/docs.md")?, &|_| true)
         .map_err(|e| format!("{}: progenitor rejects it: {e}", path.display()))?;
     let bodies = crate::bodies::problems(&code, &doc)?;
     if !bodies.is_empty() {

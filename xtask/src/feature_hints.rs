@@ -8,7 +8,7 @@ use crate::root_text;
 /// The generated client for the groups `on` accepts, its whitespace collapsed.
 fn generated(on: &dyn Fn(&str) -> bool) -> String {
     let (spec, groups) = (root_text("spec/bunq.json").unwrap(), root_text("spec/groups.json").unwrap());
-    let code = bunq_codegen::generate(&spec, &groups, on).unwrap();
+    let code = bunq_codegen::generate(&spec, &groups, &root_text("spec/docs.md").unwrap(), on).unwrap();
     code.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -8,12 +8,15 @@
 //! - `spec items`: the item names spec/bunq.json expects are those bunq's SDK reads (spec/wire-facts.json)
 //! - `codegen [--groups a,b] [--out FILE]`: what build.rs generates from spec/bunq.json (every
 //!   operation group unless `--groups` names some; core always)
+//! - `docs check <rustdoc.json>`: every public item and field of bunq-api, as rustdoc's JSON
+//!   output lists them, has a doc line beyond its name; every section of spec/docs.md names a schema
 
 #![forbid(unsafe_code)]
 
 mod bodies;
 mod check;
 mod diff;
+mod docs;
 #[cfg(test)]
 mod feature_hints;
 mod groups;
@@ -31,7 +34,8 @@ const USAGE: &str = "usage:
   cargo xtask spec diff <old.json> <new.json>
   cargo xtask spec impact <old.json> <new.json> [<newer.json> …]
   cargo xtask spec items [<spec.json>]
-  cargo xtask codegen [--groups a,b] [--out FILE]";
+  cargo xtask codegen [--groups a,b] [--out FILE]
+  cargo xtask docs check <rustdoc.json>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,6 +48,9 @@ fn main() -> ExitCode {
         ["spec", "items"] => items::run(&root().join("spec/bunq.json"), &root().join("spec/wire-facts.json")),
         ["spec", "items", spec] => items::run(Path::new(spec), &root().join("spec/wire-facts.json")),
         ["codegen", rest @ ..] => codegen(rest),
+        ["docs", "check", json] => {
+            docs::run(Path::new(json), &root().join("spec/bunq.json"), &root().join("spec/docs.md"))
+        }
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -140,7 +147,9 @@ fn codegen(args: &[&str]) -> Result<(), String> {
     let value = |name: &str| found.iter().find(|(flag, _)| *flag == name).and_then(|(_, v)| *v);
     let groups: Option<Vec<&str>> = value("--groups").map(|list| list.split(',').collect());
     let on = |group: &str| groups.as_ref().is_none_or(|g| g.contains(&group));
-    let code = bunq_codegen::generate(&root_text("spec/bunq.json")?, &root_text("spec/groups.json")?, &on)?;
+    let (spec, groups, docs) =
+        (root_text("spec/bunq.json")?, root_text("spec/groups.json")?, root_text("spec/docs.md")?);
+    let code = bunq_codegen::generate(&spec, &groups, &docs, &on)?;
     match value("--out") {
         Some(out) => write(Path::new(out), &code),
         None => {

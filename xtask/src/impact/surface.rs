@@ -160,7 +160,7 @@ impl Reader {
         let name = s.ident.to_string();
         let path = format!("{module}::{name}");
         let schema = self.spec.origin(&name);
-        let origin = doc_origin(&s.attrs).or_else(|| schema_text(&schema, None));
+        let origin = origin_of_type(module, &s.attrs, &schema);
         let mut shape = Vec::new();
         for field in &s.fields {
             let ty = tokens(&field.ty);
@@ -194,7 +194,8 @@ impl Reader {
             let data = if variant.fields.is_empty() { String::new() } else { tokens(&variant.fields) };
             self.add(&format!("{path}::{}", variant.ident), Kind::Variant, data, origin);
         }
-        self.add(&path, Kind::Enum, String::new(), doc_origin(&e.attrs).or_else(|| schema_text(&schema, None)));
+        let origin = origin_of_type(module, &e.attrs, &schema);
+        self.add(&path, Kind::Enum, String::new(), origin);
         self.derives(&path, &e.attrs);
     }
 
@@ -320,6 +321,15 @@ fn rename(attrs: &[syn::Attribute]) -> Option<String> {
         });
     }
     found
+}
+
+/// Where a type comes from: a type of `types` from its schema (its doc names the operations
+/// answering it, which it does not send), any other (a handle) from the path its doc names.
+fn origin_of_type(module: &str, attrs: &[syn::Attribute], schema: &Option<(String, bool)>) -> Option<String> {
+    match module.rsplit("::").next() == Some("types") {
+        true => schema_text(schema, None).or_else(|| doc_origin(attrs)),
+        false => doc_origin(attrs).or_else(|| schema_text(schema, None)),
+    }
 }
 
 /// The bunq operation or path an item's doc comment names: progenitor's ``Sends a `GET` request to
