@@ -27,6 +27,7 @@ mod envelope;
 mod error;
 pub mod oauth;
 mod objects;
+mod saved;
 mod session;
 pub mod store;
 // Only for rustdoc's tests: the wrong calls that must not compile.
@@ -43,7 +44,7 @@ pub use bunq_protocol::{encryption, headers, keys, psd2, rate_limit, signing};
 pub mod fuzzing {
     /// Parses a saved context file's bytes.
     pub fn parse_context_file(bytes: &[u8]) -> Result<(), String> {
-        crate::context::file::ContextFile::parse(bytes).map(drop)
+        crate::saved::ContextFile::parse(bytes).map(drop)
     }
 }
 
@@ -58,9 +59,6 @@ pub use client::{ClientState, RequestSettings, TokenKind, with_request_id};
 pub use client::{Collection, List, Page, PageFuture, RawPage};
 #[doc(hidden)]
 pub use client::{file_bytes, upload};
-#[cfg(feature = "aws-lc")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
-pub use context::ContextKey;
 #[cfg(feature = "psd2")]
 #[cfg_attr(docsrs, doc(cfg(feature = "psd2")))]
 pub use context::ProviderCertificate;
@@ -68,4 +66,7 @@ pub use context::{ApiContext, ContextOptions};
 pub use envelope::{Created, Envelope, Listing};
 pub use error::{ApiError, Error, Result};
 pub use progenitor_client::ResponseValue;
+#[cfg(feature = "aws-lc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
+pub use saved::ContextKey;
 pub use store::{ContextStore, FileStore, SharedLimiter, Slot, WhenStoreDown};
