@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod fleet;
 mod front_door;
+mod logging;
 mod module_graph;
 mod oauth;
 mod pinning;
