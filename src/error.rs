@@ -1,6 +1,6 @@
 //! One error type for everything a call can run into.
 
-use crate::api::types::ErrorResponse;
+use crate::api::types::{ErrorDetail, ErrorResponse};
 use bunq_protocol::headers;
 use bunq_protocol::keys::KeyError;
 use bunq_protocol::signing::SignatureError;
@@ -87,10 +87,34 @@ pub struct ApiError {
     pub status: u16,
     /// Every `error_description`, in order.
     pub descriptions: Vec<String>,
+    /// Every `error_description_translated` (the same description in the user's language), in
+    /// the same order; where bunq sent no translation, the description itself.
+    pub descriptions_translated: Vec<String>,
     /// `X-Bunq-Client-Response-Id`: quote it to bunq support.
     pub response_id: Option<String>,
     /// `X-Bunq-Warning`, if bunq sent one.
     pub warning: Option<String>,
+}
+
+impl ApiError {
+    /// bunq's error answer: its status, its headers and the items of its `Error` list.
+    pub(crate) fn new(status: u16, headers: Option<&reqwest::header::HeaderMap>, details: Vec<ErrorDetail>) -> Self {
+        let header = |name| headers.and_then(|headers| header(headers, name));
+        let (descriptions, descriptions_translated) = details
+            .into_iter()
+            .map(|d| {
+                let translated = d.error_description_translated.unwrap_or_else(|| d.error_description.clone());
+                (d.error_description, translated)
+            })
+            .unzip();
+        Self {
+            status,
+            descriptions,
+            descriptions_translated,
+            response_id: header(headers::RESPONSE_ID),
+            warning: header(headers::WARNING),
+        }
+    }
 }
 
 impl Error {
@@ -177,6 +201,14 @@ impl Error {
     pub fn descriptions(&self) -> &[String] {
         match self.cause() {
             Self::Api(api) => &api.descriptions,
+            _ => &[],
+        }
+    }
+    /// The same descriptions in the user's language, as bunq translated them (bunq's
+    /// `error_description_translated`): what to show the person using your app.
+    pub fn descriptions_translated(&self) -> &[String] {
+        match self.cause() {
+            Self::Api(api) => &api.descriptions_translated,
             _ => &[],
         }
     }
@@ -336,18 +368,13 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
     fn from(e: progenitor_client::Error<ErrorResponse>) -> Self {
         use progenitor_client::Error as E;
         match e {
-            E::ErrorResponse(value) => Self::Api(ApiError {
-                status: value.status().as_u16(),
-                response_id: header(value.headers(), headers::RESPONSE_ID),
-                warning: header(value.headers(), headers::WARNING),
-                descriptions: value.into_inner().error.into_iter().map(|d| d.error_description).collect(),
-            }),
-            E::UnexpectedResponse(response) => Self::Api(ApiError {
-                status: response.status().as_u16(),
-                response_id: header(response.headers(), headers::RESPONSE_ID),
-                warning: header(response.headers(), headers::WARNING),
-                descriptions: Vec::new(),
-            }),
+            E::ErrorResponse(value) => {
+                let (status, headers) = (value.status().as_u16(), value.headers().clone());
+                Self::Api(ApiError::new(status, Some(&headers), value.into_inner().error))
+            }
+            E::UnexpectedResponse(response) => {
+                Self::Api(ApiError::new(response.status().as_u16(), Some(response.headers()), Vec::new()))
+            }
             E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => Self::Transport(e),
             // The payload is not quoted: it may hold tokens.
             E::InvalidResponsePayload(_, e) => Self::Decode(e.to_string()),

@@ -28,6 +28,7 @@ mod envelope;
 mod error;
 pub mod oauth;
 mod objects;
+mod saved;
 mod session;
 pub mod store;
 mod values;
@@ -45,7 +46,7 @@ pub use bunq_protocol::{encryption, headers, keys, psd2, rate_limit, signing};
 pub mod fuzzing {
     /// Parses a saved context file's bytes.
     pub fn parse_context_file(bytes: &[u8]) -> Result<(), String> {
-        crate::context::file::ContextFile::parse(bytes).map(drop)
+        crate::saved::ContextFile::parse(bytes).map(drop)
     }
 }
 
@@ -61,9 +62,6 @@ pub use client::{ClientState, RequestSettings, TokenKind, with_request_id};
 pub use client::{Collection, List, Page, PageFuture, RawPage};
 #[doc(hidden)]
 pub use client::{file_bytes, upload};
-#[cfg(feature = "aws-lc")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
-pub use context::ContextKey;
 #[cfg(feature = "psd2")]
 #[cfg_attr(docsrs, doc(cfg(feature = "psd2")))]
 pub use context::ProviderCertificate;
@@ -73,4 +71,7 @@ pub use error::{ApiError, Error, Result};
 pub use progenitor_client::ResponseValue;
 /// The decimal number of `types::Amount::new` and `types::Amount::decimal` (rust_decimal's).
 pub use rust_decimal::Decimal;
+#[cfg(feature = "aws-lc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
+pub use saved::ContextKey;
 pub use store::{ContextStore, FileStore, SharedLimiter, Slot, WhenStoreDown};

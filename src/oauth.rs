@@ -18,9 +18,10 @@
 //! # Ok(()) }
 //! ```
 
-use crate::api::types::{User, UserApiKeyAnchoredUser};
+use crate::api::types::{ErrorDetail, User, UserApiKeyAnchoredUser};
 use crate::{ApiContext, ApiError, Environment, Error, Result, Secret};
 use reqwest::Url;
+use serde::Deserialize;
 use std::fmt;
 
 /// Where bunq's OAuth pages live.
@@ -159,14 +160,14 @@ impl OAuthApp {
         let body = response.bytes().await.map_err(|e| Error::Transport(e.without_url()))?;
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
         if status != 200 {
-            let descriptions = json
+            let details = json
                 .get("Error")
                 .and_then(|e| e.as_array())
                 .into_iter()
                 .flatten()
-                .filter_map(|d| d.get("error_description")?.as_str().map(str::to_owned))
+                .filter_map(|d| ErrorDetail::deserialize(d).ok())
                 .collect();
-            return Err(Error::Api(ApiError { status, descriptions, response_id: None, warning: None }));
+            return Err(Error::Api(ApiError::new(status, None, details)));
         }
         let token = json.get("access_token").and_then(|t| t.as_str());
         token.map(Secret::new).ok_or_else(|| Error::Decode("the token endpoint answered no access_token".into()))

@@ -1,7 +1,9 @@
 //! A ready HTTP listener for callbacks (feature `callback-listener`): bind, register its URL with
 //! bunq, and take the notifications as they come. It answers bunq at once (200 for an event,
-//! also a repeated one; 403 for a refused source; 400 for a body that is no callback).
+//! also a repeated one; 403 for a refused source; 400 for a body that is no callback; 503 while
+//! the queue is full), logging each refusal at warn level with the peer's address and the reason.
 
+use super::receiver::log_refusal;
 use super::{Notification, Receiver, Refused};
 use bytes::Bytes;
 use futures_util::stream::{self, Stream};
@@ -77,11 +79,17 @@ async fn answer(
     request: hyper::Request<Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, std::convert::Infallible> {
     let status = match Limited::new(request.into_body(), MAX_BODY).collect().await {
-        Err(_) => 400,
+        Err(error) => {
+            log_refusal(peer.ip(), &format_args!("the body could not be read: {error}"));
+            400
+        }
         Ok(body) => match receiver.receive(peer.ip(), &body.to_bytes()) {
             Ok(Some(notification)) => match sender.try_send(notification) {
                 Ok(()) => 200,
-                Err(_) => 503,
+                Err(_) => {
+                    log_refusal(peer.ip(), &"the queue of notifications is full (bunq retries)");
+                    503
+                }
             },
             Ok(None) => 200,
             Err(Refused::Source(_)) => 403,

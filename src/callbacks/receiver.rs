@@ -38,6 +38,12 @@ impl fmt::Display for Refused {
 
 impl std::error::Error for Refused {}
 
+/// Says at warn level that a delivery from `peer` was refused, and why. Reasons never quote the
+/// body (a JSON syntax error says where, not what).
+pub(crate) fn log_refusal(peer: IpAddr, reason: &dyn fmt::Display) {
+    tracing::warn!(%peer, %reason, "callback delivery refused");
+}
+
 /// Checks where callbacks come from, reads them, and passes each event once.
 #[derive(Debug)]
 pub struct Receiver {
@@ -68,8 +74,13 @@ impl Receiver {
     }
 
     /// One delivery: `Ok(None)` when it repeats an event already passed on (same object,
-    /// category and event type).
+    /// category and event type). A refusal is logged (warn: the peer's address and the reason;
+    /// never the body).
     pub fn receive(&self, remote: IpAddr, body: &[u8]) -> Result<Option<Notification>, Refused> {
+        self.check(remote, body).inspect_err(|refused| log_refusal(remote, refused))
+    }
+
+    fn check(&self, remote: IpAddr, body: &[u8]) -> Result<Option<Notification>, Refused> {
         if let Some(sources) = &self.sources
             && !sources.allows(remote)
         {

@@ -98,7 +98,7 @@ impl Client {
             {
                 let next = state.limiter().time_to_slot(info.operation_id, limit).await.map_err(no_slot)?;
                 if next > left {
-                    tokio::time::sleep(left).await;
+                    state.limiter().wait(info.operation_id, limit, left).await;
                     continue;
                 }
             }

@@ -44,11 +44,31 @@ impl Limiter {
                 (slot.wait, Booking::Shared(slot.at))
             }
         };
-        if !wait.is_zero() {
-            tracing::debug!(operation = endpoint, wait_ms = wait.as_millis() as u64, "rate limit");
-            tokio::time::sleep(wait).await;
-        }
+        self.wait(endpoint, limit, wait).await;
         Ok(booking)
+    }
+
+    /// Waits until `endpoint` has a free slot, booking nothing (the call that follows books it).
+    pub(crate) async fn wait_for_free_slot(&self, endpoint: &'static str, limit: Limit) -> Result<(), Error> {
+        let wait = self.time_to_slot(endpoint, limit).await?;
+        self.wait(endpoint, limit, wait).await;
+        Ok(())
+    }
+
+    /// Holds a call back for `delay` because of bunq's `limit` on `endpoint`, saying so at debug
+    /// level: every wait the rate limits cause goes through here, whichever limiter keeps them.
+    pub(crate) async fn wait(&self, endpoint: &'static str, limit: Limit, delay: Duration) {
+        if delay.is_zero() {
+            return;
+        }
+        tracing::debug!(
+            operation = endpoint,
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            limit = %format_args!("{} per {:?}", limit.calls, limit.per),
+            limiter = ?self,
+            "waiting for a rate-limit slot"
+        );
+        tokio::time::sleep(delay).await;
     }
 
     /// Gives a booked slot back: the call did not go. A failure only costs that slot.

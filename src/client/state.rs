@@ -1,9 +1,11 @@
 //! What lives inside every generated `Client`: key, tokens, bunq's key, settings.
 
 use super::limits::Limiter;
+use crate::saved::ContextFile;
 use crate::session::{Session, Sessions};
+use crate::{Error, Result};
 use bunq_protocol::keys::{PrivateKey, PublicKey};
-use bunq_protocol::{RetryPolicy, Secret, signing};
+use bunq_protocol::{Environment, RetryPolicy, Secret, signing};
 use std::fmt;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, SystemTime};
@@ -157,5 +159,22 @@ impl ClientState {
         let session = credentials.session.as_ref()?;
         let deadline = session.expires_at.checked_sub(self.0.settings.refresh_margin)?;
         (SystemTime::now() < deadline).then(|| session.token.clone())
+    }
+
+    /// The saved form of what this client holds, for `environment`.
+    pub(crate) fn saved(&self, environment: &Environment) -> Result<ContextFile> {
+        let credentials = self.credentials();
+        let missing = |what: &str| Error::Context(format!("nothing to save: no {what} yet"));
+        let secret =
+            |secret: &Option<Secret>, what| secret.as_ref().map(|s| s.expose().to_owned()).ok_or_else(|| missing(what));
+        Ok(ContextFile::new(
+            environment.clone(),
+            secret(&credentials.api_key, "API key")?,
+            self.key().ok_or_else(|| missing("key"))?.to_pem()?.to_string(),
+            secret(&credentials.installation_token, "installation")?,
+            credentials.server_key.as_ref().ok_or_else(|| missing("server key"))?.to_pem()?,
+            credentials.device_id,
+            credentials.session.as_ref().map(Into::into),
+        ))
     }
 }

@@ -1,29 +1,26 @@
 //! `ApiContext`: installation → device → session, kept, saved and restored.
 //!
-//! [`ContextOptions`] say how it is built (`options.rs`); the saved form is `file.rs`, its
-//! encryption at rest `sealing.rs`.
+//! [`ContextOptions`] say how it is built (`options.rs`); the saved form and its encryption at
+//! rest are `crate::saved`'s.
 
-pub(crate) mod file;
 pub(crate) mod options;
 #[cfg(feature = "psd2")]
 mod psd2;
-#[cfg(feature = "aws-lc")]
-mod sealing;
 mod shared;
 
 pub use options::ContextOptions;
 #[cfg(feature = "psd2")]
 pub use psd2::ProviderCertificate;
-#[cfg(feature = "aws-lc")]
-pub use sealing::ContextKey;
 
 use crate::api::{Client, types};
 use crate::client::state::Credentials;
+use crate::saved::ContextFile;
+#[cfg(feature = "aws-lc")]
+use crate::saved::{ContextKey, sealed_file};
 use crate::session::{self, Want};
 use crate::{Error, Result};
 use bunq_protocol::keys::{PrivateKey, PublicKey};
 use bunq_protocol::{Environment, Secret};
-use file::ContextFile;
 use progenitor_client::ClientInfo;
 use std::path::Path;
 use std::time::SystemTime;
@@ -161,14 +158,14 @@ impl ApiContext {
     #[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
     pub fn save_encrypted(&self, path: impl AsRef<Path>, key: &ContextKey) -> Result<()> {
         let path = path.as_ref();
-        let seal = |plain: &[u8]| file::sealed_file(key, plain);
+        let seal = |plain: &[u8]| sealed_file(key, plain);
         self.to_file()?
             .write(path, Some(&seal))
             .map_err(|problem| Error::ContextFile { path: path.to_owned(), problem })
     }
 
     fn to_file(&self) -> Result<ContextFile> {
-        ContextFile::of(&self.environment, self.client.inner())
+        self.client.inner().saved(&self.environment)
     }
 
     /// The typed client: every endpoint of the spec as a method.
@@ -228,7 +225,7 @@ impl ApiContext {
 /// Environment and credentials saved in a context file (all but the private key).
 pub(crate) fn credentials_of(file: ContextFile) -> std::result::Result<(Environment, Credentials), String> {
     let server_key = PublicKey::from_pem(&file.server_public_key_pem).map_err(|e| format!("server public key: {e}"))?;
-    let session = file.session.as_ref().map(file::SavedSession::session);
+    let session = file.session.as_ref().map(Into::into);
     let credentials = Credentials {
         api_key: Some(Secret::new(file.api_key)),
         installation_token: Some(Secret::new(file.installation_token)),

@@ -4,6 +4,7 @@
 use crate::api::Client;
 use crate::client::limits::Limiter;
 use crate::client::state::{ClientState, Credentials, RequestSettings};
+use crate::session::shared::Sharing;
 use crate::session::{AfterRenewal, Local, Renewal, Sessions};
 use crate::store::{SharedLimiter, WhenStoreDown};
 use crate::{Error, Result};
@@ -19,6 +20,7 @@ use std::time::Duration;
 pub struct ContextOptions {
     settings: RequestSettings,
     pub(super) sharing: Sharing,
+    limits: SharedLimits,
     http: Option<reqwest::Client>,
     key: Option<PrivateKey>,
     timeout: Option<Duration>,
@@ -31,45 +33,29 @@ pub struct ContextOptions {
     roots: Vec<Vec<u8>>,
 }
 
-/// How a context opened from a store is shared; see `ContextOptions`' setters.
+/// The rate limiter [`ContextOptions::shared_rate_limits`] asks for.
 #[derive(Clone, Debug)]
-pub(crate) struct Sharing {
-    #[cfg(feature = "aws-lc")]
-    pub seal: Option<super::ContextKey>,
-    pub lease: Duration,
-    pub patience: Duration,
-    pub sync_every: Option<Duration>,
-    pub when_down: WhenStoreDown,
-    pub limiter: Option<Arc<dyn SharedLimiter>>,
-    pub bucket: String,
-    pub margin: Duration,
+struct SharedLimits {
+    limiter: Option<Arc<dyn SharedLimiter>>,
+    bucket: String,
+    margin: Duration,
 }
 
-impl Default for Sharing {
+impl Default for SharedLimits {
     fn default() -> Self {
-        Self {
-            #[cfg(feature = "aws-lc")]
-            seal: None,
-            lease: Duration::from_secs(10),
-            patience: Duration::from_secs(120),
-            sync_every: None,
-            when_down: WhenStoreDown::default(),
-            limiter: None,
-            bucket: "bunq".to_owned(),
-            margin: Duration::from_millis(250),
-        }
+        Self { limiter: None, bucket: "bunq".to_owned(), margin: Duration::from_millis(250) }
     }
 }
 
-impl Sharing {
+impl SharedLimits {
     /// The limiter these options describe: shared when one was given, else in-process.
-    pub(crate) fn limiter(&self) -> Limiter {
+    fn limiter(&self, when_down: WhenStoreDown) -> Limiter {
         match &self.limiter {
             Some(limiter) => Limiter::Shared {
                 limiter: limiter.clone(),
                 bucket: self.bucket.clone(),
                 margin: self.margin,
-                when_down: self.when_down,
+                when_down,
             },
             None => Limiter::InProcess(Default::default()),
         }
@@ -160,14 +146,14 @@ impl ContextOptions {
     /// `bucket` (one bucket per egress IP: bunq counts per IP), instead of in this process only.
     /// Stores made by [`store::connect`](crate::store::connect) are limiters too.
     pub fn shared_rate_limits(mut self, limiter: Arc<dyn SharedLimiter>, bucket: impl Into<String>) -> Self {
-        self.sharing.limiter = Some(limiter);
-        self.sharing.bucket = bucket.into();
+        self.limits.limiter = Some(limiter);
+        self.limits.bucket = bucket.into();
         self
     }
     /// Extra room on every shared window (default 250 ms), for send times that drift between
     /// booking and arrival.
     pub fn shared_rate_margin(mut self, margin: Duration) -> Self {
-        self.sharing.margin = margin;
+        self.limits.margin = margin;
         self
     }
     /// What calls do when the store or shared limiter does not answer (default: wait up to 30 s,
@@ -180,7 +166,7 @@ impl ContextOptions {
     /// [`ApiContext::save_encrypted`](crate::ApiContext::save_encrypted) does for files.
     #[cfg(feature = "aws-lc")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aws-lc")))]
-    pub fn store_key(mut self, key: super::ContextKey) -> Self {
+    pub fn store_key(mut self, key: crate::ContextKey) -> Self {
         self.sharing.seal = Some(key);
         self
     }
@@ -259,7 +245,8 @@ impl ContextOptions {
             save
         });
         let sessions = Sessions::new(self.renewal.unwrap_or_else(|| Arc::new(Local)), after);
-        let state = ClientState::new(key, self.settings, credentials, self.sharing.limiter(), sessions);
+        let state =
+            ClientState::new(key, self.settings, credentials, self.limits.limiter(self.sharing.when_down), sessions);
         Ok(Client::new_with_client(environment.base_url(), http, state))
     }
 }

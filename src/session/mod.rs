@@ -13,6 +13,7 @@ pub(crate) mod shared;
 pub(crate) use open::{Local, open};
 
 use crate::api::{Client, types};
+use crate::saved::SavedSession;
 use crate::{Error, Result};
 use bunq_protocol::Secret;
 use progenitor_client::ClientInfo;
@@ -20,7 +21,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// An open session.
 #[derive(Clone, Debug)]
@@ -31,6 +32,30 @@ pub(crate) struct Session {
     pub expires_at: SystemTime,
     /// The session's user is a PSD2 payment service provider (`UserPaymentServiceProvider`).
     pub provider: bool,
+}
+
+impl From<&SavedSession> for Session {
+    fn from(saved: &SavedSession) -> Self {
+        Session {
+            token: Secret::new(saved.token.clone()),
+            id: saved.id,
+            user_id: types::UserId(saved.user_id),
+            expires_at: saved.expires_at(),
+            provider: saved.provider,
+        }
+    }
+}
+
+impl From<&Session> for SavedSession {
+    fn from(session: &Session) -> Self {
+        SavedSession {
+            token: session.token.expose().to_owned(),
+            id: session.id,
+            user_id: *session.user_id,
+            expires_at: session.expires_at.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+            provider: session.provider,
+        }
+    }
 }
 
 /// Which session a renewal is after.

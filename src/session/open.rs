@@ -25,8 +25,7 @@ pub(crate) async fn open(client: &Client) -> Result<()> {
     let state = client.inner();
     if state.settings().rate_limits {
         let limit = bunq_protocol::rate_limit::bunq_limit("create_session_server", &http::Method::POST);
-        let wait = state.limiter().time_to_slot("create_session_server", limit).await?;
-        tokio::time::sleep(wait).await;
+        state.limiter().wait_for_free_slot("create_session_server", limit).await?;
     }
     let started = SystemTime::now();
     let body = types::NewSessionServer { secret: api_key.expose().to_owned() };

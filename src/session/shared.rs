@@ -14,11 +14,10 @@
 
 use super::{RenewFuture, Renewal, Want};
 use crate::api::Client;
-use crate::context::file::ContextFile;
+use crate::saved::ContextFile;
 #[cfg(feature = "aws-lc")]
-use crate::context::file::sealed_file;
-use crate::context::options::Sharing;
-use crate::store::{ContextStore, Lease, Stored, Swap};
+use crate::saved::{ContextKey, sealed_file};
+use crate::store::{ContextStore, Lease, Stored, Swap, WhenStoreDown};
 use crate::{Error, Result};
 use bunq_protocol::{Environment, Secret};
 use progenitor_client::ClientInfo;
@@ -30,6 +29,30 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How often a process waiting for another one looks in the store.
 pub(crate) const POLL: Duration = Duration::from_millis(200);
+
+/// How a context opened from a store is shared; see `ContextOptions`' setters.
+#[derive(Clone, Debug)]
+pub(crate) struct Sharing {
+    #[cfg(feature = "aws-lc")]
+    pub seal: Option<ContextKey>,
+    pub lease: Duration,
+    pub patience: Duration,
+    pub sync_every: Option<Duration>,
+    pub when_down: WhenStoreDown,
+}
+
+impl Default for Sharing {
+    fn default() -> Self {
+        Self {
+            #[cfg(feature = "aws-lc")]
+            seal: None,
+            lease: Duration::from_secs(10),
+            patience: Duration::from_secs(120),
+            sync_every: None,
+            when_down: WhenStoreDown::default(),
+        }
+    }
+}
 
 /// What a context opened from a store keeps of it.
 pub(crate) struct Link {
@@ -77,8 +100,8 @@ impl Link {
             match step().await {
                 Err(error @ Error::Store { .. }) => {
                     let patience = match self.sharing.when_down {
-                        crate::WhenStoreDown::Wait(patience) => patience,
-                        crate::WhenStoreDown::Fail => return Err(error),
+                        WhenStoreDown::Wait(patience) => patience,
+                        WhenStoreDown::Fail => return Err(error),
                     };
                     if started.elapsed() + pause > patience {
                         return Err(error);
@@ -133,7 +156,7 @@ impl Link {
 
     /// The stored bytes of the context a client holds.
     pub(crate) fn encode(&self, client: &Client) -> Result<Vec<u8>> {
-        let file = ContextFile::of(&self.environment, client.inner())?;
+        let file = client.inner().saved(&self.environment)?;
         #[cfg(feature = "aws-lc")]
         if let Some(key) = &self.sharing.seal {
             let seal = |plain: &[u8]| sealed_file(key, plain);
@@ -209,7 +232,7 @@ impl Link {
     fn take_if_wanted(&self, client: &Client, stored: &Stored, want: &Want) -> Result<bool> {
         let file = self.decode(stored)?;
         let Some(saved) = &file.session else { return Ok(false) };
-        let expires_at = UNIX_EPOCH + Duration::from_secs(saved.expires_at);
+        let expires_at = saved.expires_at();
         let now = SystemTime::now();
         let wanted = match want {
             Want::Fresh => now + self.refresh_margin < expires_at,
@@ -223,7 +246,7 @@ impl Link {
         if credentials.installation_token.as_ref().map(Secret::expose) != Some(file.installation_token.as_str()) {
             return Err(self.unusable("it now holds another installation (was it replaced?); open the context again"));
         }
-        credentials.session = Some(saved.session());
+        credentials.session = Some(saved.into());
         drop(credentials);
         *lock(&self.version) = stored.version;
         Ok(true)

@@ -7,7 +7,7 @@
 
 use super::{ContextStore, Lease, LeaseInfo, SharedLimiter, Slot, StoreFuture, Stored, Swap, check_key, failure};
 use crate::Result;
-use crate::context::file::{check_ours, write_atomically};
+use crate::saved::{check_ours, write_atomically};
 use bunq_protocol::rate_limit::{Limit, next_slot};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

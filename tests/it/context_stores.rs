@@ -172,6 +172,7 @@ async fn redis_store() {
     let Some(server) = common::servers::redis() else { return };
     let url = server.url.clone();
     all_checks("Redis", async || store::connect(&url).await.unwrap()).await;
+    a_wait_for_this_limiter_is_logged(store::connect(&url).await.unwrap()).await;
 }
 
 #[cfg(feature = "postgres")]
@@ -180,6 +181,15 @@ async fn postgres_store() {
     let Some(server) = common::servers::postgres() else { return };
     let url = server.url.clone();
     all_checks("PostgreSQL", async || store::connect(&url).await.unwrap()).await;
+    a_wait_for_this_limiter_is_logged(store::connect(&url).await.unwrap()).await;
+}
+
+/// A call held back by this store's rate-limit windows logs its wait (see `logging.rs`).
+#[cfg(any(feature = "redis", feature = "postgres"))]
+async fn a_wait_for_this_limiter_is_logged(store: Arc<dyn SharedStore>) {
+    let bucket = unique_key("logged");
+    let options = bunq_api::ContextOptions::new().shared_rate_limits(store.as_limiter(), bucket.clone());
+    crate::logging::a_rate_limit_wait_is_logged(options, &bucket).await;
 }
 
 #[cfg(not(all(feature = "redis", feature = "postgres")))]

@@ -69,6 +69,39 @@ async fn every_hook_failure_arrives_as_its_typed_value() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// bunq's translation of each description (`error_description_translated`) is kept beside it.
+/// Over HTTP from the sandbox, which answers in its users' language (English), both are the
+/// same sentence; bunq's recorded error carries Dutch translations.
+#[tokio::test]
+async fn bunqs_translated_descriptions_are_kept() {
+    let sandbox = common::sandbox(SandboxConfig::default()).await;
+    let context = common::context(&sandbox, ContextOptions::new()).await;
+    let user = context.user_id().unwrap();
+    let account = common::first_account(&context).await;
+    let too_much = common::payment("1000.00", Pointer::email("sugardaddy@bunq.com"), "too much");
+    let error = Error::from(context.client().create_payment(&user, &account.id, &too_much).await.unwrap_err());
+    assert!(error.is_user_error(), "{error}");
+    assert!(!error.descriptions_translated().is_empty(), "{error:?}");
+    assert_eq!(error.descriptions_translated(), error.descriptions());
+
+    let recorded = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wire/error_490.json");
+    let body: ErrorResponse = serde_json::from_slice(&std::fs::read(recorded).unwrap()).unwrap();
+    let status = reqwest::StatusCode::from_u16(490).unwrap();
+    let answer = progenitor_client::ResponseValue::new(body, status, Default::default());
+    let error = Error::from(progenitor_client::Error::ErrorResponse(answer));
+    assert_eq!(error.descriptions(), ["Insufficient balance on the account.", "Second description."]);
+    assert_eq!(error.descriptions_translated(), ["Onvoldoende saldo op de rekening.", "Tweede omschrijving."]);
+    // What a developer reads stays bunq's own description.
+    let text = error.to_string();
+    assert!(text.contains("Insufficient balance on the account") && !text.contains("Onvoldoende"), "{text}");
+
+    // A description bunq sent no translation of stands for itself.
+    let body: ErrorResponse = serde_json::from_str(r#"{"Error": [{"error_description": "Only this."}]}"#).unwrap();
+    let answer = progenitor_client::ResponseValue::new(body, status, Default::default());
+    let error = Error::from(progenitor_client::Error::ErrorResponse(answer));
+    assert_eq!(error.descriptions_translated(), ["Only this."]);
+}
+
 #[test]
 fn other_custom_errors_are_not_read_as_hook_failures() {
     let error = Error::from(progenitor_client::Error::<ErrorResponse>::Custom("something else".to_owned()));

@@ -14,6 +14,8 @@ mod faults;
 mod fleet;
 mod front_door;
 mod listed_values;
+mod logging;
+mod module_graph;
 mod oauth;
 mod pinning;
 mod psd2;

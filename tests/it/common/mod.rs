@@ -1,6 +1,7 @@
 //! Shared setup for the end-to-end tests: an embedded sandbox and a context on it.
 #![allow(dead_code)]
 
+pub mod logs;
 pub mod raw;
 pub mod servers;
 pub mod vectors;

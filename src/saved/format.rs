@@ -1,12 +1,13 @@
-//! The saved form of an API context: a versioned JSON file, written atomically, owner-only.
+//! The saved form of an API context: a versioned JSON file (plain, or sealed with a
+//! [`ContextKey`](crate::ContextKey)), written atomically, owner-only.
 
-use crate::client::ClientState;
-use crate::session::Session;
-use bunq_protocol::{Environment, Secret};
+use super::atomic::write_atomically;
+#[cfg(feature = "aws-lc")]
+use super::sealing::ContextKey;
+use bunq_protocol::Environment;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, UNIX_EPOCH};
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const FORMAT: &str = "bunq-api-context";
 /// The same, encrypted with a [`crate::ContextKey`]: `{"format", "version", "sealed": base64}`.
@@ -40,15 +41,9 @@ pub(crate) struct SavedSession {
 }
 
 impl SavedSession {
-    /// The session it saved.
-    pub fn session(&self) -> Session {
-        Session {
-            token: Secret::new(self.token.clone()),
-            id: self.id,
-            user_id: crate::api::types::UserId(self.user_id),
-            expires_at: UNIX_EPOCH + Duration::from_secs(self.expires_at),
-            provider: self.provider,
-        }
+    /// When the session ends.
+    pub fn expires_at(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(self.expires_at)
     }
 }
 
@@ -56,33 +51,27 @@ impl SavedSession {
 pub(crate) type Problem = String;
 
 impl ContextFile {
-    /// The saved form of what a client holds, for `environment`.
-    pub fn of(environment: &Environment, state: &ClientState) -> crate::Result<Self> {
-        let credentials = state.credentials();
-        let missing = |what: &str| crate::Error::Context(format!("nothing to save: no {what} yet"));
-        let session = credentials.session.as_ref().map(|s| SavedSession {
-            token: s.token.expose().to_owned(),
-            id: s.id,
-            user_id: *s.user_id,
-            expires_at: s.expires_at.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
-            provider: s.provider,
-        });
-        Ok(Self {
+    /// A context file of the current format and version holding these.
+    pub fn new(
+        environment: Environment,
+        api_key: String,
+        private_key_pem: String,
+        installation_token: String,
+        server_public_key_pem: String,
+        device_id: Option<i64>,
+        session: Option<SavedSession>,
+    ) -> Self {
+        Self {
             format: FORMAT.to_owned(),
             version: VERSION,
-            environment: environment.clone(),
-            api_key: credentials.api_key.as_ref().ok_or_else(|| missing("API key"))?.expose().to_owned(),
-            private_key_pem: state.key().ok_or_else(|| missing("key"))?.to_pem()?.to_string(),
-            installation_token: credentials
-                .installation_token
-                .as_ref()
-                .ok_or_else(|| missing("installation"))?
-                .expose()
-                .to_owned(),
-            server_public_key_pem: credentials.server_key.as_ref().ok_or_else(|| missing("server key"))?.to_pem()?,
-            device_id: credentials.device_id,
+            environment,
+            api_key,
+            private_key_pem,
+            installation_token,
+            server_public_key_pem,
+            device_id,
             session,
-        })
+        }
     }
 
     /// Parses a context file's bytes; says clearly what is wrong with a foreign or damaged one.
@@ -97,7 +86,7 @@ impl ContextFile {
 
     /// Parses an encrypted context file's bytes with its key.
     #[cfg(feature = "aws-lc")]
-    pub fn parse_sealed(bytes: &[u8], key: &super::sealing::ContextKey) -> Result<Self, Problem> {
+    pub fn parse_sealed(bytes: &[u8], key: &ContextKey) -> Result<Self, Problem> {
         use base64::Engine;
         #[derive(Deserialize)]
         struct Sealed {
@@ -149,7 +138,7 @@ pub(crate) type Sealer<'a> = dyn Fn(&[u8]) -> Result<Vec<u8>, Problem> + 'a;
 
 /// The encrypted file for a context's plain bytes.
 #[cfg(feature = "aws-lc")]
-pub(crate) fn sealed_file(key: &super::sealing::ContextKey, plain: &[u8]) -> Result<Vec<u8>, Problem> {
+pub(crate) fn sealed_file(key: &ContextKey, plain: &[u8]) -> Result<Vec<u8>, Problem> {
     use base64::Engine;
     let sealed = base64::engine::general_purpose::STANDARD.encode(super::sealing::seal(key, plain)?);
     let file = serde_json::json!({ "format": SEALED_FORMAT, "version": VERSION, "sealed": sealed });
@@ -186,34 +175,4 @@ fn header(bytes: &[u8]) -> Result<Kind, Problem> {
         }
         other => Err(format!("unknown format version {other:?}")),
     }
-}
-
-fn temporary_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", bunq_protocol::headers::new_request_id()))
-}
-
-/// Temporary file beside the target, written and synced, then renamed over it.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let temporary = temporary_path(path);
-    let result = (|| {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result?;
-    #[cfg(unix)]
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::File::open(dir)?.sync_all()?;
-    }
-    Ok(())
 }
