@@ -99,7 +99,7 @@ async fn run() -> Result<(), Failure> {
 
     step("drafting a payment of 1.00 EUR for the user to accept");
     let shop = Pointer::iban("NL91ABNA0417164300", "A shop");
-    let entry = NewDraftPaymentEntry::new(Amount::new("1.00", "EUR"), shop).with_description("drafted by a provider");
+    let entry = NewDraftPaymentEntry::new(Amount::eur(1), shop).with_description("drafted by a provider");
     let draft = NewDraftPayment::new(vec![entry], 1);
     let account = acting.me()?.monetary_account(first.id);
     let draft_id = account.draft_payments().create(&draft).await?;
