@@ -155,7 +155,7 @@ pub fn enums(listed: &[Listed]) -> Result<TokenStream, String> {
             if variant == "Other" || !variant.starts_with(|c: char| c.is_ascii_alphabetic()) {
                 return Err(format!("`{}` lists `{value}`, which cannot be a variant", enumeration.name));
             }
-            let (variant, value_doc) = (format_ident!("{variant}"), format!(" `{value}`"));
+            let (variant, value_doc) = (format_ident!("{variant}"), format!(" Written `{value}` on the wire."));
             arms.push(quote!(#[doc = #value_doc] #variant = #value,));
         }
         out.extend(quote! {
