@@ -11,6 +11,8 @@ mod handles;
 mod shapes;
 mod values;
 
+pub use shapes::serde_rename;
+
 use crate::{groups, model};
 use proc_macro2::TokenStream;
 use quote::quote;

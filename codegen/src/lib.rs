@@ -17,4 +17,4 @@ pub mod words;
 #[cfg(feature = "generate")]
 mod generate;
 #[cfg(feature = "generate")]
-pub use generate::{generate, undocumented};
+pub use generate::{generate, serde_rename, undocumented};

@@ -10,6 +10,7 @@
 //! - an account (`MonetaryAccount…`, as read) whose aliases are `Pointer`s has `iban()`: the value of its
 //!   IBAN alias.
 
+use super::shapes::{types_items, wrapper};
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,11 +37,7 @@ struct Shape<'t> {
 /// Adds to progenitor's `types` the shared accessors of every polymorphic enum and `iban()` on
 /// accounts. `copy` names the types that are `Copy` (the integer ids).
 pub fn add(file: &mut syn::File, copy: &BTreeSet<String>) -> Result<(), String> {
-    let items = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    });
-    let items = items.ok_or("progenitor's output has no `types` module")?;
+    let items = types_items(file)?;
     let impls = impls(items, copy);
     let impls: syn::File = syn::parse2(impls).map_err(|e| format!("the shared accessors are not valid Rust: {e}"))?;
     items.extend(impls.items);
@@ -118,17 +115,6 @@ fn iban_alias(name: &str, item: &syn::ItemStruct) -> Option<&'static str> {
     let alias = item.fields.iter().find(|f| f.ident.as_ref().is_some_and(|i| i == "alias"))?;
     let read_object = !name.ends_with("Update");
     (name.starts_with("MonetaryAccount") && read_object && pointers(alias)).then_some("alias")
-}
-
-/// The last segment of a type path with its one type argument: `::std::option::Option<T>` → ("Option", T).
-fn wrapper(ty: &syn::Type) -> Option<(String, &syn::Type)> {
-    let syn::Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        syn::GenericArgument::Type(inner) if args.args.len() == 1 => Some((last.ident.to_string(), inner)),
-        _ => None,
-    }
 }
 
 fn shape<'t>(ty: &'t syn::Type, copy: &BTreeSet<String>) -> Shape<'t> {

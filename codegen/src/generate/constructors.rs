@@ -4,7 +4,7 @@
 //! `Default` for it. Every `New<Thing>` gets a `with_<field>(value)` per optional field, to chain.
 //! Update bodies (`<Thing>Update`) have only optional fields: `Default` and the public fields.
 
-use super::shapes::{structs, types_items};
+use super::shapes::{serde_rename, structs, types_items, wrapper};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -41,7 +41,11 @@ fn body_impl(item: &syn::ItemStruct, required: &[&str]) -> Result<TokenStream, S
     let fields: Vec<Field> = item
         .fields
         .iter()
-        .filter_map(|f| Some(Field { ident: f.ident.as_ref()?, wire: wire_name(f), ty: &f.ty }))
+        .filter_map(|f| {
+            let ident = f.ident.as_ref()?;
+            let wire = serde_rename(&f.attrs).unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
+            Some(Field { ident, wire, ty: &f.ty })
+        })
         .collect();
     let find = |wire: &str| fields.iter().find(|f| f.wire == wire);
     let mut params = Vec::new();
@@ -69,9 +73,9 @@ fn body_impl(item: &syn::ItemStruct, required: &[&str]) -> Result<TokenStream, S
     let setters = optional.iter().map(|field| {
         let ident = field.ident;
         let method = format_ident!("with_{}", field.wire);
-        let (inner, wrap) = match option_inner(field.ty) {
-            Some(inner) => (inner, true),
-            None => (field.ty, false),
+        let (inner, wrap) = match wrapper(field.ty) {
+            Some((outer, inner)) if outer == "Option" => (inner, true),
+            _ => (field.ty, false),
         };
         let (ty, value) = taken(inner, quote!(value));
         let value = if wrap { quote!(::std::option::Option::Some(#value)) } else { value };
@@ -103,37 +107,9 @@ fn taken(ty: &syn::Type, value: TokenStream) -> (TokenStream, TokenStream) {
     }
 }
 
-/// `T` of an `Option<T>`.
-fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
-    let segment = last_segment(ty).filter(|s| s.ident == "Option")?;
-    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
-    match args.args.first()? {
-        syn::GenericArgument::Type(inner) => Some(inner),
-        _ => None,
-    }
-}
-
 fn last_segment(ty: &syn::Type) -> Option<&syn::PathSegment> {
     match ty {
         syn::Type::Path(path) => path.path.segments.last(),
         _ => None,
     }
-}
-
-/// The field's name on the wire: its `#[serde(rename = "…")]`, else its Rust name.
-fn wire_name(field: &syn::Field) -> String {
-    let mut renamed = None;
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                renamed = Some(meta.value()?.parse::<syn::LitStr>()?.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<syn::Expr>()?;
-            }
-            Ok(())
-        });
-    }
-    renamed.unwrap_or_else(|| {
-        field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default()
-    })
 }

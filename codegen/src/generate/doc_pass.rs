@@ -7,15 +7,12 @@
 //! typify's, progenitor's and ours — so the same rule that writes the docs checks them.
 
 use super::facts::Facts;
+use super::shapes::{module_items, serde_rename, types_items};
 use crate::docs::says_more;
 
 /// Writes the docs of the types, fields and variants of progenitor's `types` module.
 pub fn document(file: &mut syn::File, facts: &Facts) -> Result<(), String> {
-    let types = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    });
-    for item in types.ok_or("progenitor's output has no `types` module")? {
+    for item in types_items(file)? {
         match item {
             syn::Item::Struct(item) if facts.has(&item.ident.to_string()) => {
                 let name = item.ident.to_string();
@@ -23,7 +20,8 @@ pub fn document(file: &mut syn::File, facts: &Facts) -> Result<(), String> {
                 for field in item.fields.iter_mut() {
                     let Some(ident) = &field.ident else { continue };
                     let field_name = ident.to_string().trim_start_matches("r#").to_owned();
-                    let key = renamed(&field.attrs).or_else(|| facts.property(&name, &field_name).map(str::to_owned));
+                    let key =
+                        serde_rename(&field.attrs).or_else(|| facts.property(&name, &field_name).map(str::to_owned));
                     let key = key.unwrap_or_else(|| field_name.clone());
                     set_doc(&mut field.attrs, &field_name, || facts.field_doc(&name, &key));
                 }
@@ -32,7 +30,7 @@ pub fn document(file: &mut syn::File, facts: &Facts) -> Result<(), String> {
                 let name = item.ident.to_string();
                 set_doc(&mut item.attrs, &name, || facts.type_doc(&name));
                 for variant in item.variants.iter_mut() {
-                    let key = renamed(&variant.attrs).unwrap_or_else(|| variant.ident.to_string());
+                    let key = serde_rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string());
                     let target = variant.fields.iter().next().and_then(|f| last_ident(&f.ty));
                     let target = target.filter(|t| facts.has(t));
                     let doc = facts.variant_doc(&key, target.as_deref());
@@ -48,11 +46,7 @@ pub fn document(file: &mut syn::File, facts: &Facts) -> Result<(), String> {
 /// Ends the doc of every operation method of the `handles` module (a doc naming its HTTP method
 /// and path) with what it answers, read from its return type.
 pub fn answers(file: &mut syn::File) {
-    let handles = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "handles" => module.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    });
-    let blocks = handles.into_iter().flatten().filter_map(|item| match item {
+    let blocks = module_items(file, "handles").into_iter().flatten().filter_map(|item| match item {
         syn::Item::Impl(block) if block.trait_.is_none() => Some(block),
         _ => None,
     });
@@ -126,22 +120,6 @@ fn doc_text(attrs: &[syn::Attribute]) -> String {
         _ => None,
     });
     lines.collect::<Vec<_>>().join("\n")
-}
-
-/// The wire name of a field or variant from `#[serde(rename = "…")]`.
-fn renamed(attrs: &[syn::Attribute]) -> Option<String> {
-    let mut name = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                name = Some(meta.value()?.parse::<syn::LitStr>()?.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<syn::Expr>()?;
-            }
-            Ok(())
-        });
-    }
-    name
 }
 
 /// `Payment` of `Payment`, `types::Payment` or `Box<Payment>`.
@@ -275,7 +253,7 @@ mod tests {
     fn reads_wire_names_and_wrapped_types() {
         let field: syn::Field =
             syn::parse_quote!(#[serde(default, rename = "type", skip_serializing_if = "x")] pub type_: u8);
-        assert_eq!(renamed(&field.attrs).as_deref(), Some("type"));
+        assert_eq!(serde_rename(&field.attrs).as_deref(), Some("type"));
         let ty: syn::Type = syn::parse_quote!(::std::option::Option<::std::boxed::Box<Payment>>);
         assert_eq!(last_ident(&ty).as_deref(), Some("Payment"));
     }

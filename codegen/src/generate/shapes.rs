@@ -19,13 +19,47 @@ pub fn containers(spec: &Value) -> BTreeSet<String> {
     schemas.filter(|(_, schema)| is_container(schema)).map(|(name, _)| name.clone()).collect()
 }
 
+/// The items of the generated file's module `name` (`types`, `handles`).
+pub(super) fn module_items<'f>(file: &'f mut syn::File, name: &str) -> Option<&'f mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == name => module.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
 /// The items of progenitor's `types` module.
 pub(super) fn types_items(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, String> {
-    let types = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut().map(|(_, items)| items),
+    module_items(file, "types").ok_or_else(|| "progenitor's output has no `types` module".to_owned())
+}
+
+/// The last segment of a type path with its one type argument: `::std::option::Option<T>` → ("Option", T).
+pub(super) fn wrapper(ty: &syn::Type) -> Option<(String, &syn::Type)> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) if args.args.len() == 1 => Some((last.ident.to_string(), inner)),
         _ => None,
-    });
-    types.ok_or_else(|| "progenitor's output has no `types` module".to_owned())
+    }
+}
+
+/// The wire name of a field or variant from its `#[serde(rename = "…")]` (the generated code's
+/// readers share it: the passes here, `cargo xtask spec impact`).
+pub fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut name = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                name = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                meta.parse_nested_meta(|_| Ok(()))?;
+            }
+            Ok(())
+        });
+    }
+    name
 }
 
 /// The structs of progenitor's `types` module.

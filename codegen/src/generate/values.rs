@@ -180,7 +180,7 @@ pub fn retype(file: &mut syn::File, listed: &[Listed]) -> Result<(), String> {
         let schema = item.ident.to_string();
         for field in item.fields.iter_mut() {
             let Some(ident) = &field.ident else { continue };
-            let wire = wire_name(field).unwrap_or_else(|| ident.to_string());
+            let wire = super::shapes::serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string());
             let Some(name) = by_field.get(&(schema.as_str(), wire.as_str())) else { continue };
             if !replace_string(&mut field.ty, &format_ident!("{name}")) {
                 return Err(format!("`{schema}.{wire}` lists values but is not a string"));
@@ -192,22 +192,6 @@ pub fn retype(file: &mut syn::File, listed: &[Listed]) -> Result<(), String> {
         return Err(format!("{} listed fields, {done} found in progenitor's types", by_field.len()));
     }
     Ok(())
-}
-
-/// The JSON name of a field: its `#[serde(rename = "…")]`.
-fn wire_name(field: &syn::Field) -> Option<String> {
-    field.attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|attribute| {
-        let mut renamed = None;
-        let _ = attribute.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                renamed = Some(meta.value()?.parse::<syn::LitStr>()?.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<syn::Expr>()?;
-            }
-            Ok(())
-        });
-        renamed
-    })
 }
 
 /// Replaces `String` (or the `String` in `Option<String>`) by `name`; false if there is none.

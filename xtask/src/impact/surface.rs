@@ -171,7 +171,8 @@ impl Reader {
             if !public(&field.vis) {
                 continue;
             }
-            let wire = rename(&field.attrs).unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
+            let wire = bunq_codegen::serde_rename(&field.attrs)
+                .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
             let origin = schema_text(&schema, Some(&format!(".{wire}")));
             self.add(&format!("{path}::{ident}"), Kind::Field, ty, origin);
         }
@@ -189,7 +190,7 @@ impl Reader {
         let path = format!("{module}::{name}");
         let schema = self.spec.origin(&name);
         for variant in &e.variants {
-            let wire = rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string());
+            let wire = bunq_codegen::serde_rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string());
             let origin = schema_text(&schema, Some(&format!(" value {wire:?}")));
             let data = if variant.fields.is_empty() { String::new() } else { tokens(&variant.fields) };
             self.add(&format!("{path}::{}", variant.ident), Kind::Variant, data, origin);
@@ -303,24 +304,6 @@ fn type_names_in(text: &str) -> Vec<String> {
         .filter(|word| word.starts_with(|c: char| c.is_ascii_uppercase()))
         .map(str::to_owned)
         .collect()
-}
-
-/// The wire name serde gives a field or variant (`#[serde(rename = "…")]`).
-fn rename(attrs: &[syn::Attribute]) -> Option<String> {
-    let mut found = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                found = Some(meta.value()?.parse::<syn::LitStr>()?.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<syn::Expr>()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                meta.parse_nested_meta(|_| Ok(()))?;
-            }
-            Ok(())
-        });
-    }
-    found
 }
 
 /// Where a type comes from: a type of `types` from its schema (its doc names the operations
